@@ -1,0 +1,28 @@
+"""tfgan_info: InfoGAN-family GANs for TensorFlow 2 / Keras 3."""
+
+import re
+
+from setuptools import find_packages, setup
+
+with open("tfgan_info/__init__.py") as f:
+  VERSION = re.search(r'__version__ = "([^"]+)"', f.read()).group(1)
+
+setup(
+    name="tfgan_info",
+    version=VERSION,
+    description="GANs that learn interpretable representations (InfoGAN family), TF2/Keras 3",
+    packages=find_packages(include=["tfgan_info", "tfgan_info.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "tensorflow==2.21.*",
+        "keras>=3.15,<4",
+        "tensorflow-probability==0.25.*",
+        "tf-keras==2.21.*",              # tensorflow-probability refuses to import without it
+        "tensorflow-datasets>=4.9.10",
+        "importlib_resources",           # tfds 4.9.10 needs it to build datasets
+        "absl-py",
+        "tensorboard",
+        "scipy",                         # linear_sum_assignment for matched accuracy
+    ],
+    extras_require={"test": ["pytest"]},
+)

@@ -1,0 +1,58 @@
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tests import testutil
+from tfgan_info import data
+
+
+class DatasetsTest(tf.test.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters("mnist", "fashion_mnist")
+  def test_offline_build_gives_the_real_splits(self, name):
+    test = data.load(name, "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR)
+    self.assertEqual(int(test.cardinality()), 10000)
+    labels = np.array([int(ex["label"]) for ex in test.take(2000)])
+    self.assertEqual(sorted(set(labels)), list(range(10)))
+    ex = next(iter(test))
+    self.assertEqual(ex["image"].shape, (28, 28, 1))
+    self.assertEqual(ex["image"].dtype, tf.uint8)
+
+  def test_pipeline_batches_scaled_images(self):
+    ds = data.load("mnist", "train", testutil.TFDS_DIR, testutil.RAW_DATA_DIR)
+    batches = data.pipeline(ds.take(100), 32, seed=1, shuffle_buffer=100)
+    it = iter(batches)
+    for _ in range(5):  # repeats past 100 examples, always full batches
+      batch = next(it)
+      self.assertEqual(batch["image"].shape, (32, 28, 28, 1))
+      self.assertEqual(batch["image"].dtype, tf.float32)
+    self.assertAllInRange(batch["image"], -1.0, 1.0)
+    self.assertAllClose(tf.reduce_min(batch["image"]), -1.0)
+
+  def test_pipeline_one_pass_keeps_remainder_and_order(self):
+    ds = tf.data.Dataset.from_tensor_slices(
+        {"image": np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1) * 25,
+         "label": np.arange(10)})
+    out = list(data.pipeline(ds, 4, shuffle=False, repeat=False, drop_remainder=False,
+                             value_range=(0.0, 1.0)))
+    self.assertEqual([len(b["label"]) for b in out], [4, 4, 2])
+    self.assertAllClose(out[0]["image"][:, 0, 0, 0], np.arange(4) * 25 / 255)
+
+  def test_shuffle_is_seeded(self):
+    ds = tf.data.Dataset.from_tensor_slices(
+        {"image": np.zeros((50, 1, 1, 1), np.uint8), "label": np.arange(50)})
+    a = next(iter(data.pipeline(ds, 50, seed=3)))["label"]
+    b = next(iter(data.pipeline(ds, 50, seed=3)))["label"]
+    c = next(iter(data.pipeline(ds, 50, seed=4)))["label"]
+    self.assertAllEqual(a, b)
+    self.assertNotAllClose(a, c)
+
+  def test_bad_arguments(self):
+    with self.assertRaisesRegex(ValueError, "Unknown dataset"):
+      data.load("imagenet", "train")
+    with self.assertRaisesRegex(ValueError, "batch_size"):
+      data.pipeline(tf.data.Dataset.range(3), 0)
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,91 @@
+import math
+
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tfgan_info import latents
+
+
+class ParseCodesTest(tf.test.TestCase, parameterized.TestCase):
+
+  def test_parses_infogan_mnist_spec(self):
+    codes = latents.parse_codes("cat:10,uniform:1,uniform:1")
+    self.assertEqual(codes, (latents.Code("cat", 10), latents.Code("uniform", 1),
+                             latents.Code("uniform", 1)))
+
+  @parameterized.parameters("cat", "cat:", "cat:x", "gauss:2", "cat:1", "uniform:0", ":3")
+  def test_bad_spec_raises_one_line_error(self, spec):
+    with self.assertRaisesRegex(ValueError, "kind:size|bad size"):
+      latents.parse_codes(spec)
+
+  def test_empty_spec_is_no_code(self):
+    self.assertEqual(latents.parse_codes(""), ())
+
+
+class LatentSpecTest(tf.test.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    self.spec = latents.LatentSpec("cat:10,uniform:2,normal:1", noise_dim=5)
+
+  def test_dims(self):
+    self.assertEqual(self.spec.code_dim, 13)
+    self.assertEqual(self.spec.q_dim, 10 + 4 + 2)
+    self.assertEqual(latents.LatentSpec("cat:10,uniform:2", 5, learn_std=False).q_dim, 12)
+
+  def test_entropies_match_closed_forms(self):
+    self.assertAllClose(self.spec.entropies(),
+                        [math.log(10), 2 * math.log(2), 0.5 * math.log(2 * math.pi * math.e)])
+    # And the tfp priors agree with the closed forms.
+    for code, h in zip(self.spec.codes, self.spec.entropies()):
+      self.assertAllClose(float(code.prior().entropy()), h, atol=1e-5)
+
+  def test_sample_shapes_support_and_seed(self):
+    noise, codes = self.spec.sample(256, tf.constant([1, 2]))
+    self.assertEqual(noise.shape, (256, 5))
+    self.assertEqual(codes.shape, (256, 13))
+    cat, uni, _ = self.spec.split_codes(codes)
+    self.assertAllClose(tf.reduce_sum(cat, -1), tf.ones(256))
+    self.assertAllEqual(tf.reduce_sum(cat, -1), tf.ones(256))
+    self.assertLessEqual(float(tf.reduce_max(tf.abs(uni))), 1.0)
+    # Roughly uniform categories.
+    self.assertGreater(int(tf.reduce_min(tf.reduce_sum(cat, 0))), 5)
+    noise2, codes2 = self.spec.sample(256, tf.constant([1, 2]))
+    self.assertAllEqual(codes, codes2)
+    self.assertAllEqual(noise, noise2)
+    _, codes3 = self.spec.sample(256, tf.constant([1, 3]))
+    self.assertNotAllClose(codes, codes3)
+
+  def test_q_distributions(self):
+    q = tf.random.normal([4, self.spec.q_dim])
+    dists = self.spec.q_distributions(q)
+    self.assertLen(dists, 3)
+    self.assertAllClose(dists[0].probs_parameter(), tf.nn.softmax(q[:, :10]))
+    self.assertAllClose(dists[1].mean(), q[:, 10:12])
+    self.assertAllClose(dists[1].distribution.stddev(), tf.exp(q[:, 12:14]))
+    probs, means = self.spec.q_summaries(q)
+    self.assertEqual(probs.shape, (4, 10))
+    self.assertEqual(means.shape, (4, 3))
+
+  def test_fixed_std_posterior_has_unit_scale(self):
+    spec = latents.LatentSpec("uniform:2", 3, learn_std=False)
+    dist = spec.q_distributions(tf.zeros([2, 2]))[0]
+    self.assertAllClose(dist.distribution.stddev(), tf.ones([2, 2]))
+
+  def test_traversal_grid_varies_one_code_per_column(self):
+    spec = latents.LatentSpec("cat:10,uniform:1,uniform:1", 4)
+    values = np.linspace(-2, 2, 5)
+    noise, codes = spec.traversal_grid(2, values, np.arange(4.0))
+    self.assertEqual(codes.shape, (50, 12))
+    self.assertAllEqual(noise, np.tile(np.arange(4.0), [50, 1]))
+    grid = codes.reshape(10, 5, 12)
+    self.assertAllEqual(grid[:, :, :10].argmax(-1), np.repeat(np.arange(10)[:, None], 5, 1))
+    self.assertAllClose(grid[3, :, 11], values)    # the varied code
+    self.assertAllClose(grid[:, :, 10], np.zeros((10, 5)))  # the held one
+    with self.assertRaisesRegex(ValueError, "not a continuous code"):
+      spec.traversal_grid(0, values, np.zeros(4))
+
+
+if __name__ == "__main__":
+  tf.test.main()

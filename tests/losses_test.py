@@ -1,0 +1,83 @@
+import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tfgan_info import latents
+from tfgan_info import losses
+
+
+def np_softplus(x):
+  return np.log1p(np.exp(x))
+
+
+class AdversarialLossTest(tf.test.TestCase):
+
+  def setUp(self):
+    super().setUp()
+    rng = np.random.default_rng(0)
+    self.real = rng.normal(size=(7, 1)).astype(np.float32)
+    self.fake = rng.normal(size=(7, 1)).astype(np.float32)
+
+  def test_minimax_discriminator_matches_numpy(self):
+    d_real, d_fake = 1 / (1 + np.exp(-self.real[:, 0])), 1 / (1 + np.exp(-self.fake[:, 0]))
+    expected = -(np.log(d_real) + np.log(1 - d_fake))
+    self.assertAllClose(losses.minimax_discriminator_loss(self.real, self.fake), expected,
+                        rtol=1e-5)
+
+  def test_generator_losses_match_numpy(self):
+    d_fake = 1 / (1 + np.exp(-self.fake[:, 0]))
+    self.assertAllClose(losses.minimax_generator_loss(self.fake), np.log(1 - d_fake), rtol=1e-5)
+    self.assertAllClose(losses.non_saturating_generator_loss(self.fake), -np.log(d_fake),
+                        rtol=1e-5)
+
+  def test_optimal_discriminator_value(self):
+    # At D = 1/2 everywhere the D loss is 2 ln 2 (Goodfellow et al. 2014, Thm. 1).
+    zeros = np.zeros((3, 1), np.float32)
+    self.assertAllClose(losses.minimax_discriminator_loss(zeros, zeros),
+                        np.full(3, 2 * np.log(2)))
+
+  def test_per_example_shape(self):
+    self.assertEqual(losses.minimax_discriminator_loss(self.real, self.fake).shape, (7,))
+
+
+class MutualInformationTest(tf.test.TestCase):
+
+  def test_categorical_and_gaussian_bound_match_numpy(self):
+    rng = np.random.default_rng(1)
+    spec = latents.LatentSpec("cat:4,uniform:2", noise_dim=1, learn_std=True)
+    q = rng.normal(size=(5, spec.q_dim)).astype(np.float32)
+    labels = rng.integers(0, 4, 5)
+    cat = np.eye(4, dtype=np.float32)[labels]
+    cont = rng.uniform(-1, 1, (5, 2)).astype(np.float32)
+    bound = losses.mutual_information_lower_bound(
+        [cat, cont], spec.q_distributions(q), spec.entropies())
+
+    logits, mean, log_std = q[:, :4], q[:, 4:6], np.clip(q[:, 6:8], -5.0, 2.0)  # as documented
+    log_softmax = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    ll_cat = log_softmax[np.arange(5), labels]
+    ll_cont = (-0.5 * ((cont - mean) / np.exp(log_std)) ** 2 - log_std
+               - 0.5 * np.log(2 * np.pi)).sum(-1)
+    expected = ll_cat + np.log(4) + ll_cont + 2 * np.log(2)
+    self.assertAllClose(bound, expected, rtol=1e-5)
+
+  def test_fixed_std_is_scaled_squared_error(self):
+    spec = latents.LatentSpec("uniform:3", noise_dim=1, learn_std=False)
+    mean = np.array([[0.1, -0.2, 0.3]], np.float32)
+    c = np.array([[0.5, 0.5, -0.5]], np.float32)
+    bound = losses.mutual_information_lower_bound([c], spec.q_distributions(mean), [3 * np.log(2)])
+    expected = -0.5 * ((c - mean) ** 2).sum() - 1.5 * np.log(2 * np.pi) + 3 * np.log(2)
+    self.assertAllClose(bound, [expected], rtol=1e-5)
+
+  def test_perfect_categorical_q_reaches_entropy(self):
+    labels = np.eye(10, dtype=np.float32)
+    dist = tfp.distributions.OneHotCategorical(logits=labels * 50.0, dtype=tf.float32)
+    bound = losses.mutual_information_lower_bound([labels], [dist], [np.log(10)])
+    self.assertAllClose(bound, np.full(10, np.log(10)), atol=1e-4)
+
+  def test_length_mismatch_raises(self):
+    with self.assertRaisesRegex(ValueError, "codes but"):
+      losses.code_log_likelihoods([tf.zeros([1, 2])], [])
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,65 @@
+import json
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from tests import testutil
+from tfgan_info import train_lib
+from tfgan_info.callbacks import model_step
+
+
+class TrainLibTest(tf.test.TestCase):
+
+  def test_run_writes_everything_and_resumes(self):
+    model_dir = os.path.join(self.get_temp_dir(), "run")
+    config = testutil.tiny_config(model_dir)
+    model, path = train_lib.run(config)
+    self.assertEqual(model_step(model), 4)
+    self.assertEqual(path, os.path.join(model_dir, "export", "infogan", "4"))
+    with open(os.path.join(model_dir, "config.json")) as f:
+      self.assertEqual(json.load(f), config.to_dict())
+    ckpt = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
+    self.assertTrue(ckpt.endswith("ckpt-4"))
+    self.assertTrue(os.path.exists(os.path.join(model_dir, "images", "traversal_code1.png")))
+    self.assertNotEmpty(tf.io.gfile.glob(os.path.join(model_dir, "logs", "train", "events.*")))
+
+    # Restarting with more steps resumes at step 4 (3 more, a partial epoch) and re-exports.
+    weights_at_4 = model.generator.get_weights()
+    resumed, path = train_lib.run(config.replace(runtime={"train_steps": 7}))
+    self.assertEqual(model_step(resumed), 7)
+    self.assertEqual(int(resumed.g_optimizer.iterations), 7)
+    self.assertTrue(path.endswith(os.path.join("infogan", "7")))
+
+    # A restart with nothing left to do restores the same weights and does not train.
+    again, _ = train_lib.run(config.replace(runtime={"train_steps": 7}))
+    self.assertEqual(model_step(again), 7)
+    for a, b in zip(again.generator.get_weights(), resumed.generator.get_weights()):
+      self.assertAllClose(a, b)
+    self.assertFalse(all(np.allclose(a, b) for a, b in
+                         zip(weights_at_4, resumed.generator.get_weights())))
+
+  def test_refuses_a_different_run_unless_overwrite(self):
+    model_dir = os.path.join(self.get_temp_dir(), "other")
+    train_lib.prepare_model_dir(testutil.tiny_config(model_dir))
+    different = testutil.tiny_config(model_dir).replace(model={"codes": "cat:10"})
+    with self.assertRaisesRegex(train_lib.RunMismatchError, "differs in model.codes"):
+      train_lib.prepare_model_dir(different)
+    open(os.path.join(model_dir, "stale.txt"), "w").close()
+    train_lib.prepare_model_dir(different.replace(runtime={"overwrite": True}))
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "stale.txt")))
+    # Changing only how long to train is a resume, not a different run.
+    train_lib.prepare_model_dir(different.replace(runtime={"train_steps": 99}))
+
+  def test_bad_config_values(self):
+    config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "bad"))
+    with self.assertRaisesRegex(ValueError, "Unknown model"):
+      train_lib.build_model(config.replace(model={"model": "vae"}))
+    with self.assertRaisesRegex(ValueError, "does not parse"):
+      train_lib.build_model(config.replace(model={"codes": "cat10"}))
+    with self.assertRaisesRegex(ValueError, "model_dir is required"):
+      train_lib.prepare_model_dir(config.replace(runtime={"model_dir": ""}))
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,142 @@
+"""Training callbacks: checkpoints, TensorBoard scalars and latent-traversal image grids."""
+
+import os
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def model_step(model) -> int:
+  """Training steps done so far (the D optimizer's iteration count)."""
+  return int(model.d_optimizer.iterations.numpy())
+
+
+class StepCheckpoint(keras.callbacks.Callback):
+  """Saves a `tf.train.CheckpointManager` every ``every`` steps and at the end of training.
+
+  The manager's checkpoint must hold the model, both optimizers and the seed state, so that a
+  restarted run continues from the same weights, moments and random stream.
+  """
+
+  def __init__(self, manager: tf.train.CheckpointManager, every: int):
+    super().__init__()
+    self.manager = manager
+    self.every = max(1, int(every))
+
+  def _save(self):
+    step = model_step(self.model)
+    if self.manager.latest_checkpoint and self.manager.checkpoint_number == step:
+      return
+    self.manager.save(checkpoint_number=step)
+
+  def on_train_batch_end(self, batch, logs=None):
+    if model_step(self.model) % self.every == 0:
+      self._save()
+
+  def on_train_end(self, logs=None):
+    self._save()
+
+
+class ScalarSummaries(keras.callbacks.Callback):
+  """Writes the train_step's reported scalars to TensorBoard every ``every`` steps.
+
+  Uses the model's own step counter, so curves continue across restarts. Stops training with a
+  clear message when a reported value is NaN or infinite.
+  """
+
+  def __init__(self, log_dir: str, every: int):
+    super().__init__()
+    self.writer = tf.summary.create_file_writer(log_dir)
+    self.every = max(1, int(every))
+
+  def on_train_batch_end(self, batch, logs=None):
+    step = model_step(self.model)
+    logs = logs or {}
+    bad = [k for k, v in logs.items() if not math.isfinite(float(v))]
+    if bad:
+      self.model.stop_training = True
+      raise FloatingPointError(
+          f"Non-finite {', '.join(bad)} at step {step}; training stopped, the last good "
+          "checkpoint is kept")
+    if step % self.every == 0:
+      with self.writer.as_default(step=step):
+        for k, v in logs.items():
+          tf.summary.scalar(k, float(v))
+      self.writer.flush()
+
+
+def image_grid(images: np.ndarray, rows: int, cols: int, value_range=(-1.0, 1.0)) -> np.ndarray:
+  """Tiles images [rows*cols, H, W, C] into one uint8 image [rows*H, cols*W, C].
+
+  Cells are separated by a one-pixel border.
+  """
+  images = np.asarray(images, np.float32)
+  n, h, w, c = images.shape
+  if n != rows * cols:
+    raise ValueError(f"{n} images do not fill a {rows}x{cols} grid")
+  lo, hi = value_range
+  images = np.clip((images - lo) / (hi - lo), 0.0, 1.0)
+  grid = np.ones((rows * (h + 1) + 1, cols * (w + 1) + 1, c), np.float32)
+  for i in range(n):
+    r, q = divmod(i, cols)
+    grid[1 + r * (h + 1):1 + r * (h + 1) + h, 1 + q * (w + 1):1 + q * (w + 1) + w] = images[i]
+  return np.round(grid * 255).astype(np.uint8)
+
+
+def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
+  """One grid per continuous code: rows = categories, columns = that code from -2 to 2.
+
+  Returns:
+    dict name -> uint8 image [rows*(H+1)+1, cols*(W+1)+1, C]; a model without continuous codes
+    gets one grid "samples" of 8 rows of random samples.
+  """
+  spec = model.latent_spec
+  rng = np.random.default_rng(seed)
+  grids = {}
+  if not spec.continuous:
+    noise, codes = spec.sample(8 * len(values), tf.constant([seed, 1]))
+    grids["samples"] = image_grid(model.generate(noise, codes).numpy(), 8, len(values))
+    return grids
+  noise = (rng.standard_normal(spec.noise_dim) if spec.noise == "normal"
+           else rng.uniform(-1, 1, spec.noise_dim)).astype(np.float32)
+  for index in spec.continuous:
+    grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
+    images = model.generate(grid_noise, grid_codes).numpy()
+    rows = len(images) // len(values)
+    grids[f"traversal_code{index}"] = image_grid(images, rows, len(values))
+  return grids
+
+
+def write_png(path: str, image: np.ndarray):
+  """Writes a uint8 image [H, W, C] as a PNG file."""
+  tf.io.write_file(path, tf.io.encode_png(image))
+
+
+class TraversalImages(keras.callbacks.Callback):
+  """Every ``every`` steps, writes latent-traversal grids to TensorBoard and PNGs to disk."""
+
+  def __init__(self, log_dir: str, image_dir: str, every: int, seed: int = 0):
+    super().__init__()
+    self.writer = tf.summary.create_file_writer(log_dir)
+    self.image_dir = image_dir
+    self.every = max(1, int(every))
+    self.seed = seed
+
+  def write(self):
+    step = model_step(self.model)
+    grids = traversal_grids(self.model, seed=self.seed)
+    os.makedirs(self.image_dir, exist_ok=True)
+    with self.writer.as_default(step=step):
+      for name, grid in grids.items():
+        tf.summary.image(name, grid[None], step=step)
+        write_png(os.path.join(self.image_dir, f"{name}.png"), grid)
+    self.writer.flush()
+
+  def on_train_batch_end(self, batch, logs=None):
+    if model_step(self.model) % self.every == 0:
+      self.write()
+
+  def on_train_end(self, logs=None):
+    self.write()

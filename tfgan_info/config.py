@@ -1,0 +1,111 @@
+"""Frozen experiment configuration: data / model / optimizer / runtime, to and from JSON."""
+
+import dataclasses
+import json
+from typing import Any, Dict
+
+
+@dataclasses.dataclass(frozen=True)
+class DataConfig:
+  dataset: str = "mnist"
+  data_dir: str = ""            # tfds data folder ("" = tfds default)
+  raw_data_dir: str = ""        # build offline from the original raw files found here
+  batch_size: int = 64          # global batch size
+  cache: bool = True
+  shuffle_buffer: int = 60000
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelConfig:
+  model: str = "infogan"
+  architecture: str = "infogan_mnist"
+  codes: str = "cat:10,uniform:1,uniform:1"
+  noise_dim: int = 62
+  noise: str = "normal"
+  q_std: str = "learned"        # "learned" log-std or "fixed" unit std (openai/InfoGAN)
+  lambda_cat: float = 1.0
+  lambda_cont: float = 0.1
+  generator_loss: str = "non_saturating"
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerConfig:
+  d_learning_rate: float = 2e-4
+  g_learning_rate: float = 1e-3
+  beta_1: float = 0.5
+  beta_2: float = 0.999
+
+
+@dataclasses.dataclass(frozen=True)
+class RuntimeConfig:
+  model_dir: str = ""
+  seed: int = 0
+  train_steps: int = 10000
+  steps_per_epoch: int = 500
+  checkpoint_every: int = 1000
+  summary_every: int = 100
+  image_every: int = 1000
+  jit_compile: bool = True
+  steps_per_execution: int = 1
+  strategy: str = "default"
+  export_name: str = ""         # "" = the model name
+  overwrite: bool = False
+  verbose: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+  data: DataConfig = DataConfig()
+  model: ModelConfig = ModelConfig()
+  optimizer: OptimizerConfig = OptimizerConfig()
+  runtime: RuntimeConfig = RuntimeConfig()
+
+  def to_dict(self) -> Dict[str, Any]:
+    return dataclasses.asdict(self)
+
+  def to_json(self) -> str:
+    return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+  @classmethod
+  def from_dict(cls, d: Dict[str, Any]) -> "Config":
+    """Inverse of `to_dict`; unknown keys raise ValueError."""
+    parts = {}
+    for field in dataclasses.fields(cls):
+      sub_cls = field.type if isinstance(field.type, type) else globals()[field.type]
+      values = dict(d.get(field.name, {}))
+      known = {f.name for f in dataclasses.fields(sub_cls)}
+      unknown = set(values) - known
+      if unknown:
+        raise ValueError(f"Unknown {field.name} config keys {sorted(unknown)}")
+      parts[field.name] = sub_cls(**values)
+    return cls(**parts)
+
+  @classmethod
+  def from_json(cls, text: str) -> "Config":
+    return cls.from_dict(json.loads(text))
+
+  def replace(self, **sections) -> "Config":
+    """A copy with some fields of sections changed: replace(runtime={"train_steps": 5})."""
+    return dataclasses.replace(self, **{
+        k: dataclasses.replace(getattr(self, k), **v) for k, v in sections.items()})
+
+
+# Runtime fields a resumed run may change without being "a different run".
+RESUMABLE_FIELDS = frozenset({
+    "model_dir", "train_steps", "checkpoint_every", "summary_every", "image_every",
+    "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy"})
+
+
+def run_identity(config: Config) -> Dict[str, Any]:
+  """The parts of a config that define a run (what a resume must keep the same)."""
+  d = config.to_dict()
+  d["runtime"] = {k: v for k, v in d["runtime"].items() if k not in RESUMABLE_FIELDS}
+  d["data"] = {k: v for k, v in d["data"].items() if k not in ("data_dir", "raw_data_dir")}
+  return d
+
+
+def config_diff(a: Config, b: Config):
+  """Dotted names of the identity fields that differ between two configs."""
+  da, db = run_identity(a), run_identity(b)
+  return sorted(f"{s}.{k}" for s in da for k in set(da[s]) | set(db[s])
+                if da[s].get(k) != db[s].get(k))

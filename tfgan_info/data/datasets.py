@@ -1,0 +1,78 @@
+"""tensorflow-datasets pipelines that yield {"image", "label"} batches."""
+
+from typing import Optional, Tuple
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from tfgan_info.data import raw
+
+DATASETS = ("mnist", "fashion_mnist")
+IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1)}
+
+
+def load(name: str, split: str, data_dir: Optional[str] = None,
+         raw_data_dir: Optional[str] = None) -> tf.data.Dataset:
+  """Loads a split of a tfds image dataset as unbatched {"image": uint8, "label": int64}.
+
+  Args:
+    name: a tfds name in DATASETS.
+    split: "train" or "test" (any tfds split string).
+    data_dir: tfds data folder (None: tfds' default, ~/tensorflow_datasets).
+    raw_data_dir: if set, build offline from the original raw files found there
+      (see `raw.prepare_from_raw`); if None, tfds downloads them.
+
+  Raises:
+    ValueError: for an unknown dataset name; `raw.RawDataError` for bad raw files.
+  """
+  if name not in DATASETS:
+    raise ValueError(f"Unknown dataset {name!r}: use one of {DATASETS}")
+  if raw_data_dir:
+    builder = raw.prepare_from_raw(name, raw_data_dir, data_dir)
+  else:
+    builder = tfds.builder(name, data_dir=data_dir)
+    builder.download_and_prepare()
+  ds = builder.as_dataset(split=split, shuffle_files=False)
+  return ds.map(lambda ex: {"image": ex["image"], "label": ex["label"]},
+                num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def scale_images(images, value_range: Tuple[float, float] = (-1.0, 1.0)):
+  """uint8 images in [0, 255] -> float32 in ``value_range`` (the generator's output range)."""
+  lo, hi = value_range
+  return tf.cast(images, tf.float32) * ((hi - lo) / 255.0) + lo
+
+
+def pipeline(ds: tf.data.Dataset, batch_size: int, *, shuffle: bool = True, seed: int = 0,
+             repeat: bool = True, cache: bool = True, drop_remainder: bool = True,
+             value_range: Tuple[float, float] = (-1.0, 1.0),
+             shuffle_buffer: int = 60000) -> tf.data.Dataset:
+  """Cache, shuffle, repeat, batch, scale and prefetch an unbatched {"image", "label"} set.
+
+  Args:
+    ds: unbatched dataset with uint8 "image" [H, W, C] and int "label".
+    batch_size: batch size (the global one when distributed).
+    shuffle: shuffle with ``seed`` (reshuffled each epoch, reproducibly).
+    repeat: repeat forever (training); False gives one pass.
+    cache: cache the decoded uint8 examples in memory after the first pass.
+    drop_remainder: drop the last partial batch (static shapes for XLA).
+    value_range: the float range images are scaled to.
+
+  Returns:
+    Dataset of {"image": float32 [batch, H, W, C], "label": int64 [batch]}.
+
+  Raises:
+    ValueError: for batch_size < 1.
+  """
+  if batch_size < 1:
+    raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+  if cache:
+    ds = ds.cache()
+  if shuffle:
+    ds = ds.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+  if repeat:
+    ds = ds.repeat()
+  ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+  ds = ds.map(lambda ex: {"image": scale_images(ex["image"], value_range),
+                          "label": ex["label"]}, num_parallel_calls=tf.data.AUTOTUNE)
+  return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,95 @@
+"""SavedModel endpoints for TF Serving (style convention 10).
+
+Layout: ``model_dir/export/<name>/<version>/`` with an integer version (the training step), the
+directory layout TF Serving polls. Endpoints of a model with codes:
+
+- ``generate`` (also ``serving_default``): noise [N, noise_dim], codes [N, code_dim] ->
+  {"images": [N, H, W, C]} in the generator's range [-1, 1].
+- ``sample``: count (int32 scalar), seed (int64 scalar) -> {"images", "noise", "codes"}; the
+  same seed gives the same samples.
+- ``infer_codes`` (models with a Q head): images [N, H, W, C] in [-1, 1] ->
+  {"categorical_probs": [N, K], "continuous_means": [N, D]}.
+"""
+
+import os
+import re
+
+import keras
+import tensorflow as tf
+
+
+def export_dir(model_dir: str, name: str, version: int) -> str:
+  return os.path.join(model_dir, "export", name, str(int(version)))
+
+
+def latest_export(model_dir: str, name: str = "") -> str:
+  """Path of the highest integer version under model_dir/export/<name>/.
+
+  With ``name`` empty, the only model name found there.
+
+  Raises:
+    FileNotFoundError: with a one-line message when there is no export.
+  """
+  root = os.path.join(model_dir, "export")
+  if not name:
+    names = sorted(os.listdir(root)) if os.path.isdir(root) else []
+    if len(names) != 1:
+      raise FileNotFoundError(f"Expected one exported model under {root}, found {names}")
+    name = names[0]
+  folder = os.path.join(root, name)
+  versions = [int(v) for v in (os.listdir(folder) if os.path.isdir(folder) else [])
+              if re.fullmatch(r"\d+", v)]
+  if not versions:
+    raise FileNotFoundError(f"No SavedModel version under {folder}: train (or export) first")
+  return os.path.join(folder, str(max(versions)))
+
+
+def build_archive(model) -> keras.export.ExportArchive:
+  """An ExportArchive with the endpoints above for a `models.GAN` (or subclass)."""
+  spec = model.latent_spec
+  image_shape = tuple(model.generator.output_shape[1:])
+  archive = keras.export.ExportArchive()
+  archive.track(model)
+
+  @tf.function(input_signature=[
+      tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise"),
+      tf.TensorSpec([None, spec.code_dim], tf.float32, name="codes")])
+  def generate(noise, codes):
+    return {"images": model.generate(noise, codes, training=False)}
+
+  @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
+                                tf.TensorSpec([], tf.int64, name="seed")])
+  def sample(count, seed):
+    noise, codes = spec.sample(count, tf.stack([seed, tf.constant(0, tf.int64)]))
+    return {"images": model.generate(noise, codes, training=False),
+            "noise": noise, "codes": codes}
+
+  archive.add_endpoint("serving_default", generate)
+  archive.add_endpoint("generate", generate)
+  archive.add_endpoint("sample", sample)
+
+  if hasattr(model, "infer_codes"):
+    @tf.function(input_signature=[
+        tf.TensorSpec((None,) + image_shape, tf.float32, name="images")])
+    def infer_codes(images):
+      probs, means = model.infer_codes(images, training=False)
+      return {"categorical_probs": probs, "continuous_means": means}
+    archive.add_endpoint("infer_codes", infer_codes)
+  return archive
+
+
+def export(model, model_dir: str, name: str, version: int) -> str:
+  """Writes the SavedModel to model_dir/export/<name>/<version>/ and returns that path.
+
+  An existing export of the same version is replaced.
+  """
+  path = export_dir(model_dir, name, version)
+  tmp = path + ".tmp"
+  tf.io.gfile.makedirs(os.path.dirname(path))
+  if tf.io.gfile.exists(tmp):
+    tf.io.gfile.rmtree(tmp)
+  build_archive(model).write_out(tmp, verbose=False)
+  if tf.io.gfile.exists(path):
+    tf.io.gfile.rmtree(path)
+  tf.io.gfile.rename(tmp, path)
+  return path

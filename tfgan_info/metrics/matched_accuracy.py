@@ -1,0 +1,70 @@
+"""Accuracy of an unsupervised categorical code as a classifier, after matching.
+
+The code's categories carry no names, so each category is assigned to one label by the
+one-to-one assignment that maximises agreement (Hungarian algorithm, scipy's
+linear_sum_assignment), the usual protocol for InfoGAN's c1 on MNIST (paper: 5% error).
+"""
+
+from typing import Dict
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+
+def _confusion(predictions: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+  counts = np.zeros((k, k), np.int64)
+  np.add.at(counts, (predictions, labels), 1)
+  return counts
+
+
+def matched_accuracy(predictions, labels, num_classes: int = None) -> Dict:
+  """Pure NumPy core: accuracy of ``predictions`` after the best one-to-one relabelling.
+
+  Args:
+    predictions: int array [N], predicted categories in [0, K).
+    labels: int array [N], true labels in [0, K).
+    num_classes: K (default: 1 + the largest value seen).
+
+  Returns:
+    {"accuracy": float, "mapping": {category: label}, "per_class_accuracy": [K floats]}.
+
+  Raises:
+    ValueError: if shapes differ, inputs are empty or values fall outside [0, K).
+  """
+  predictions = np.asarray(predictions).astype(np.int64).ravel()
+  labels = np.asarray(labels).astype(np.int64).ravel()
+  if predictions.shape != labels.shape or predictions.size == 0:
+    raise ValueError(f"need equal, non-empty shapes, got {predictions.shape} and {labels.shape}")
+  k = num_classes or int(max(predictions.max(), labels.max())) + 1
+  if min(predictions.min(), labels.min()) < 0 or max(predictions.max(), labels.max()) >= k:
+    raise ValueError(f"predictions and labels must lie in [0, {k})")
+  counts = _confusion(predictions, labels, k)
+  rows, cols = linear_sum_assignment(-counts)
+  mapping = {int(r): int(c) for r, c in zip(rows, cols)}
+  mapped = np.array([mapping[p] for p in range(k)])[predictions]
+  per_class = [float(np.mean(mapped[labels == c] == c)) if np.any(labels == c) else float("nan")
+               for c in range(k)]
+  return {"accuracy": float(counts[rows, cols].sum() / labels.size), "mapping": mapping,
+          "per_class_accuracy": per_class}
+
+
+def compute_matched_accuracy(representation_fn, dataset, num_classes: int) -> Dict:
+  """Matched accuracy of argmax(representation_fn(images)) on a labelled dataset.
+
+  Args:
+    representation_fn: images [batch, H, W, C] -> class probabilities or scores [batch, K].
+    dataset: iterable of {"image": [batch, H, W, C], "label": [batch]} batches.
+    num_classes: K.
+
+  Returns:
+    `matched_accuracy`'s dict plus {"num_examples": N}.
+  """
+  preds, labels = [], []
+  for batch in dataset:
+    scores = np.asarray(representation_fn(batch["image"]))
+    preds.append(np.argmax(scores, axis=-1))
+    labels.append(np.asarray(batch["label"]))
+  preds, labels = np.concatenate(preds), np.concatenate(labels)
+  result = matched_accuracy(preds, labels, num_classes)
+  result["num_examples"] = int(labels.size)
+  return result

@@ -1,0 +1,155 @@
+"""Builds and trains a model from a `config.Config`: strategy, data, model, fit, export.
+
+Experiment directory (style convention 9)::
+
+  model_dir/config.json  checkpoints/  logs/train/  images/  export/<name>/<step>/
+"""
+
+import json
+import os
+import shutil
+
+import keras
+import tensorflow as tf
+from absl import logging
+
+from tfgan_info import callbacks as callbacks_lib
+from tfgan_info import data as data_lib
+from tfgan_info import distribute
+from tfgan_info import export as export_lib
+from tfgan_info import latents
+from tfgan_info import networks
+from tfgan_info.config import Config, config_diff
+from tfgan_info.models import MODELS
+
+
+class RunMismatchError(ValueError):
+  """model_dir holds a different run."""
+
+
+def build_model(config: Config):
+  """The model of ``config`` (call inside the strategy scope)."""
+  mc = config.model
+  if mc.model not in MODELS:
+    raise ValueError(f"Unknown model {mc.model!r}: use one of {sorted(MODELS)}")
+  if mc.q_std not in ("learned", "fixed"):
+    raise ValueError(f"--q_std must be 'learned' or 'fixed', got {mc.q_std!r}")
+  spec = latents.LatentSpec(mc.codes, mc.noise_dim, noise=mc.noise,
+                            learn_std=mc.q_std == "learned")
+  image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
+  q_dim = spec.q_dim if mc.model == "infogan" else 0
+  generator, discriminator = networks.build_gan_networks(
+      mc.architecture, spec.noise_dim + spec.code_dim, image_shape, q_dim)
+  kwargs = dict(generator_loss=mc.generator_loss, seed=config.runtime.seed)
+  if mc.model == "infogan":
+    kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont)
+  return MODELS[mc.model](generator, discriminator, spec, **kwargs)
+
+
+def compile_model(model, config: Config):
+  """Adam optimizers of ``config`` (built now, inside the caller's strategy scope)."""
+  oc = config.optimizer
+  model.compile(
+      d_optimizer=keras.optimizers.Adam(oc.d_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
+      g_optimizer=keras.optimizers.Adam(oc.g_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
+      jit_compile=config.runtime.jit_compile,
+      steps_per_execution=config.runtime.steps_per_execution)
+  model.build_optimizers()
+  return model
+
+
+def make_checkpoint(model) -> tf.train.Checkpoint:
+  """Weights, optimizer moments and the latent seed state of ``model``."""
+  return tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
+                             g_optimizer=model.g_optimizer,
+                             seed_state=model.seed_generator.state)
+
+
+def prepare_model_dir(config: Config):
+  """Creates model_dir and writes config.json; refuses a model_dir of a different run.
+
+  Raises:
+    RunMismatchError: if model_dir/config.json describes another run and not overwrite.
+    ValueError: if model_dir is empty.
+  """
+  model_dir = config.runtime.model_dir
+  if not model_dir:
+    raise ValueError("--model_dir is required")
+  path = os.path.join(model_dir, "config.json")
+  if tf.io.gfile.exists(path):
+    with tf.io.gfile.GFile(path) as f:
+      old = Config.from_json(f.read())
+    diff = config_diff(old, config)
+    if diff and not config.runtime.overwrite:
+      raise RunMismatchError(
+          f"{model_dir} holds a different run (differs in {', '.join(diff)}): use another "
+          "--model_dir, or --overwrite to delete it")
+    if diff:
+      shutil.rmtree(model_dir)
+  tf.io.gfile.makedirs(model_dir)
+  with tf.io.gfile.GFile(path + ".tmp", "w") as f:
+    f.write(config.to_json())
+  tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
+
+
+def train_dataset(config: Config, seed_offset: int = 0) -> tf.data.Dataset:
+  dc = config.data
+  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None)
+  return data_lib.pipeline(ds, dc.batch_size, seed=config.runtime.seed + seed_offset,
+                           cache=dc.cache, shuffle_buffer=dc.shuffle_buffer)
+
+
+def run(config: Config):
+  """Trains ``config`` to runtime.train_steps (resuming from the latest checkpoint) and exports.
+
+  Returns:
+    (model, path of the SavedModel export).
+  """
+  rc = config.runtime
+  if rc.train_steps < 1 or rc.steps_per_epoch < 1:
+    raise ValueError("--train_steps and --steps_per_epoch must be >= 1")
+  if config.data.batch_size < 1:
+    raise ValueError(f"--batch_size must be >= 1, got {config.data.batch_size}")
+  prepare_model_dir(config)
+  keras.utils.set_random_seed(rc.seed)
+  strategy = distribute.get_strategy(rc.strategy)
+
+  with strategy.scope():
+    model = build_model(config)
+    compile_model(model, config)
+  checkpoint = make_checkpoint(model)
+  manager = tf.train.CheckpointManager(
+      checkpoint, os.path.join(rc.model_dir, "checkpoints"), max_to_keep=3)
+  if manager.latest_checkpoint:
+    checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+    logging.info("Restored %s", manager.latest_checkpoint)
+  step = callbacks_lib.model_step(model)
+
+  # A different shuffle order after each restart, so resumed runs do not replay the first batches.
+  dataset = train_dataset(config, seed_offset=step)
+  logs = os.path.join(rc.model_dir, "logs", "train")
+  cbs = [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
+         callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every),
+         callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
+                                       rc.image_every, seed=rc.seed)]
+  spe = rc.steps_per_epoch
+  if step < rc.train_steps:
+    # Finish a partial epoch first, then whole epochs, so the step count comes out exact.
+    if step % spe:
+      first = min(spe - step % spe, rc.train_steps - step)
+      model.fit(dataset, epochs=1, steps_per_epoch=first, callbacks=cbs, verbose=rc.verbose)
+      step += first
+    remaining = rc.train_steps - step
+    if remaining:
+      epochs, last = divmod(remaining, spe)
+      if epochs:
+        model.fit(dataset, initial_epoch=step // spe, epochs=step // spe + epochs,
+                  steps_per_epoch=spe, callbacks=cbs, verbose=rc.verbose)
+      if last:
+        model.fit(dataset, epochs=1, steps_per_epoch=last, callbacks=cbs, verbose=rc.verbose)
+  else:
+    logging.info("Already trained to step %d", step)
+  step = callbacks_lib.model_step(model)
+  path = export_lib.export(model, rc.model_dir, rc.export_name or config.model.model, step)
+  logging.info("Exported SavedModel to %s", path)
+  return model, path
