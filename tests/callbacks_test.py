@@ -1,3 +1,6 @@
+import os
+import types
+
 import numpy as np
 import tensorflow as tf
 
@@ -28,6 +31,38 @@ class CallbacksTest(tf.test.TestCase):
     model = make_model(codes="cat:10")
     grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 4))
     self.assertEqual(grids["samples"].shape, (8 * 29 + 1, 4 * 29 + 1, 1))
+
+
+
+def fake_model(step):
+  """The little a step callback reads of a model: d_optimizer.iterations."""
+  return types.SimpleNamespace(d_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)))
+
+
+class StepCallbacksTest(tf.test.TestCase):
+
+  def test_non_finite_value_stops_with_message(self):
+    cb = callbacks.ScalarSummaries(self.get_temp_dir(), every=1)
+    cb.set_model(fake_model(7))
+    cb.on_train_batch_end(0, {"d_loss": 0.5, "g_loss": 1.0})
+    with self.assertRaisesRegex(FloatingPointError, r"Non-finite g_loss at step 7.*last good"):
+      cb.on_train_batch_end(0, {"d_loss": 0.5, "g_loss": float("nan")})
+
+  def test_checkpoint_interval_and_no_duplicate_at_end(self):
+    step = tf.Variable(0)
+    ckpt = tf.train.Checkpoint(step=step)
+    manager = tf.train.CheckpointManager(ckpt, os.path.join(self.get_temp_dir(), "ck"), 10)
+    cb = callbacks.StepCheckpoint(manager, every=3)
+    model = fake_model(0)
+    cb.set_model(model)
+    for i in range(1, 7):
+      model.d_optimizer.iterations.assign(i)
+      cb.on_train_batch_end(i)
+    cb.on_train_end()  # step 6 is saved already: no second save
+    self.assertEqual([os.path.basename(p) for p in manager.checkpoints], ["ckpt-3", "ckpt-6"])
+    model.d_optimizer.iterations.assign(7)
+    cb.on_train_end()
+    self.assertEqual(os.path.basename(manager.latest_checkpoint), "ckpt-7")
 
 
 if __name__ == "__main__":

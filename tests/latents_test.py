@@ -27,12 +27,12 @@ class LatentSpecTest(tf.test.TestCase):
 
   def setUp(self):
     super().setUp()
-    self.spec = latents.LatentSpec("cat:10,uniform:2,normal:1", noise_dim=5)
+    self.spec = latents.LatentSpec("cat:10,uniform:2,normal:1", noise_dim=5, learn_std=True)
 
   def test_dims(self):
     self.assertEqual(self.spec.code_dim, 13)
     self.assertEqual(self.spec.q_dim, 10 + 4 + 2)
-    self.assertEqual(latents.LatentSpec("cat:10,uniform:2", 5, learn_std=False).q_dim, 12)
+    self.assertEqual(latents.LatentSpec("cat:10,uniform:2", 5).q_dim, 12)
 
   def test_entropies_match_closed_forms(self):
     self.assertAllClose(self.spec.entropies(),

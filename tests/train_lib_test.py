@@ -13,31 +13,32 @@ class TrainLibTest(tf.test.TestCase):
 
   def test_run_writes_everything_and_resumes(self):
     model_dir = os.path.join(self.get_temp_dir(), "run")
-    config = testutil.tiny_config(model_dir)
-    model, path = train_lib.run(config)
-    self.assertEqual(model_step(model), 4)
-    self.assertEqual(path, os.path.join(model_dir, "export", "infogan", "4"))
+    config = testutil.tiny_config(model_dir, train_steps=5)
+    model, path = train_lib.run(config)  # two epochs of 2 steps and a last step
+    self.assertEqual(model_step(model), 5)
+    self.assertEqual(path, os.path.join(model_dir, "export", "infogan", "5"))
     with open(os.path.join(model_dir, "config.json")) as f:
       self.assertEqual(json.load(f), config.to_dict())
     ckpt = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
-    self.assertTrue(ckpt.endswith("ckpt-4"))
+    self.assertTrue(ckpt.endswith("ckpt-5"))
     self.assertTrue(os.path.exists(os.path.join(model_dir, "images", "traversal_code1.png")))
     self.assertNotEmpty(tf.io.gfile.glob(os.path.join(model_dir, "logs", "train", "events.*")))
 
-    # Restarting with more steps resumes at step 4 (3 more, a partial epoch) and re-exports.
-    weights_at_4 = model.generator.get_weights()
-    resumed, path = train_lib.run(config.replace(runtime={"train_steps": 7}))
-    self.assertEqual(model_step(resumed), 7)
-    self.assertEqual(int(resumed.g_optimizer.iterations), 7)
-    self.assertTrue(path.endswith(os.path.join("infogan", "7")))
+    # Restarting with more steps resumes at step 5: the rest of an epoch (1 step), one whole
+    # epoch and a last step, exactly 8 in all; then re-exports.
+    weights_at_5 = model.generator.get_weights()
+    resumed, path = train_lib.run(config.replace(runtime={"train_steps": 8}))
+    self.assertEqual(model_step(resumed), 8)
+    self.assertEqual(int(resumed.g_optimizer.iterations), 8)
+    self.assertTrue(path.endswith(os.path.join("infogan", "8")))
 
     # A restart with nothing left to do restores the same weights and does not train.
-    again, _ = train_lib.run(config.replace(runtime={"train_steps": 7}))
-    self.assertEqual(model_step(again), 7)
+    again, _ = train_lib.run(config.replace(runtime={"train_steps": 8}))
+    self.assertEqual(model_step(again), 8)
     for a, b in zip(again.generator.get_weights(), resumed.generator.get_weights()):
       self.assertAllClose(a, b)
     self.assertFalse(all(np.allclose(a, b) for a, b in
-                         zip(weights_at_4, resumed.generator.get_weights())))
+                         zip(weights_at_5, resumed.generator.get_weights())))
 
   def test_refuses_a_different_run_unless_overwrite(self):
     model_dir = os.path.join(self.get_temp_dir(), "other")
@@ -59,6 +60,17 @@ class TrainLibTest(tf.test.TestCase):
       train_lib.build_model(config.replace(model={"codes": "cat10"}))
     with self.assertRaisesRegex(ValueError, "model_dir is required"):
       train_lib.prepare_model_dir(config.replace(runtime={"model_dir": ""}))
+    with self.assertRaisesRegex(ValueError, "--checkpoint_every=2 must be multiples of 4"):
+      train_lib.check_runtime(config.replace(runtime={
+          "steps_per_execution": 4, "train_steps": 8, "steps_per_epoch": 4,
+          "summary_every": 4, "image_every": 4}))
+    train_lib.check_runtime(config.replace(runtime={"steps_per_execution": 2, "summary_every": 2}))
+
+  def test_a_model_that_does_not_build_writes_no_config(self):
+    model_dir = os.path.join(self.get_temp_dir(), "nobuild")
+    with self.assertRaisesRegex(ValueError, "at least one code"):
+      train_lib.run(testutil.tiny_config(model_dir).replace(model={"codes": ""}))
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "config.json")))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
   @parameterized.named_parameters(
       ("bad_codes", ["--codes=cat:ten"], r"Error: Code spec entry 'cat:ten' has a bad size"),
       ("unknown_model", ["--model=vae"], r"flag --model=vae: value should be one of"),
-      ("bad_batch", ["--batch_size=0"], r"flag --batch_size=0: .*>= 1"),
+      ("bad_batch", ["--batch_size=0"], r"flag --batch_size=0: 0 is not a positive integer"),
       ("no_model_dir", ["--model_dir="], r"Error: --model_dir is required"),
   )
   def test_bad_flags(self, args, pattern):

@@ -27,7 +27,8 @@ class StepCheckpoint(keras.callbacks.Callback):
 
   def _save(self):
     step = model_step(self.model)
-    if self.manager.latest_checkpoint and self.manager.checkpoint_number == step:
+    latest = self.manager.latest_checkpoint
+    if latest and latest.endswith(f"-{step}"):
       return
     self.manager.save(checkpoint_number=step)
 
@@ -42,8 +43,9 @@ class StepCheckpoint(keras.callbacks.Callback):
 class ScalarSummaries(keras.callbacks.Callback):
   """Writes the train_step's reported scalars to TensorBoard every ``every`` steps.
 
-  Uses the model's own step counter, so curves continue across restarts. Stops training with a
-  clear message when a reported value is NaN or infinite.
+  The values are the trackers' running means since the start of the current Keras epoch (what
+  the progress bar shows). Uses the model's own step counter, so curves continue across
+  restarts. Stops training with a clear message when a reported value is NaN or infinite.
   """
 
   def __init__(self, log_dir: str, every: int):
@@ -56,7 +58,6 @@ class ScalarSummaries(keras.callbacks.Callback):
     logs = logs or {}
     bad = [k for k, v in logs.items() if not math.isfinite(float(v))]
     if bad:
-      self.model.stop_training = True
       raise FloatingPointError(
           f"Non-finite {', '.join(bad)} at step {step}; training stopped, the last good "
           "checkpoint is kept")

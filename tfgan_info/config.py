@@ -22,9 +22,10 @@ class ModelConfig:
   codes: str = "cat:10,uniform:1,uniform:1"
   noise_dim: int = 62
   noise: str = "normal"
-  q_std: str = "learned"        # "learned" log-std or "fixed" unit std (openai/InfoGAN)
+  q_std: str = "fixed"          # "fixed" unit std (openai/InfoGAN) or "learned" log-std
   lambda_cat: float = 1.0
   lambda_cont: float = 0.1
+  q_step: str = "d"             # Q trained in the D step (openai/InfoGAN) or the G step
   generator_loss: str = "non_saturating"
 
 
@@ -92,8 +93,9 @@ class Config:
 
 # Runtime fields a resumed run may change without being "a different run".
 RESUMABLE_FIELDS = frozenset({
-    "model_dir", "train_steps", "checkpoint_every", "summary_every", "image_every",
-    "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy"})
+    "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "summary_every",
+    "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy",
+    "export_name"})
 
 
 def run_identity(config: Config) -> Dict[str, Any]:

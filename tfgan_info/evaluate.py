@@ -59,10 +59,12 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   if spec.categorical and hasattr(loaded, "infer_codes"):
     k = spec.codes[spec.categorical[0]].size
     acc = metrics.compute_matched_accuracy(
-        lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], ds, num_classes=k)
+        lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], ds,
+        num_classes=max(k, data_lib.NUM_CLASSES[dc.dataset]))
     results["c1_matched_accuracy"] = acc["accuracy"]
     results["c1_mapping"] = acc["mapping"]
-    results["c1_per_class_accuracy"] = acc["per_class_accuracy"]
+    # Labels the test split lacks have no accuracy: null in JSON.
+    results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
     results["num_examples"] = acc["num_examples"]
 
   out = os.path.join(model_dir, "results", "metrics.json")
@@ -85,7 +87,7 @@ def main(argv):
   try:
     results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
                        FLAGS.batch_size)
-  except (ValueError, FileNotFoundError) as e:
+  except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   print(json.dumps({k: v for k, v in results.items() if k != "c1_per_class_accuracy"},
                    indent=2, sort_keys=True))

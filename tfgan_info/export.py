@@ -32,13 +32,14 @@ def latest_export(model_dir: str, name: str = "") -> str:
   """
   root = os.path.join(model_dir, "export")
   if not name:
-    names = sorted(os.listdir(root)) if os.path.isdir(root) else []
+    names = sorted(n.rstrip("/") for n in tf.io.gfile.listdir(root)) if tf.io.gfile.isdir(
+        root) else []
     if len(names) != 1:
       raise FileNotFoundError(f"Expected one exported model under {root}, found {names}")
     name = names[0]
   folder = os.path.join(root, name)
-  versions = [int(v) for v in (os.listdir(folder) if os.path.isdir(folder) else [])
-              if re.fullmatch(r"\d+", v)]
+  entries = tf.io.gfile.listdir(folder) if tf.io.gfile.isdir(folder) else []
+  versions = [int(v.rstrip("/")) for v in entries if re.fullmatch(r"\d+/?", v)]
   if not versions:
     raise FileNotFoundError(f"No SavedModel version under {folder}: train (or export) first")
   return os.path.join(folder, str(max(versions)))
@@ -48,6 +49,8 @@ def build_archive(model) -> keras.export.ExportArchive:
   """An ExportArchive with the endpoints above for a `models.GAN` (or subclass)."""
   spec = model.latent_spec
   image_shape = tuple(model.generator.output_shape[1:])
+  if not model.built:  # ExportArchive tracks built models only: call it once.
+    model(tf.zeros([1, spec.noise_dim + spec.code_dim]))
   archive = keras.export.ExportArchive()
   archive.track(model)
 
@@ -60,7 +63,8 @@ def build_archive(model) -> keras.export.ExportArchive:
   @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
                                 tf.TensorSpec([], tf.int64, name="seed")])
   def sample(count, seed):
-    noise, codes = spec.sample(count, tf.stack([seed, tf.constant(0, tf.int64)]))
+    # Both 32-bit words of the int64 seed, so distinct seeds give distinct streams.
+    noise, codes = spec.sample(count, tf.stack([seed // 2**32, seed % 2**32]))
     return {"images": model.generate(noise, codes, training=False),
             "noise": noise, "codes": codes}
 

@@ -114,10 +114,12 @@ class LatentSpec:
     noise_dim: width of the incompressible noise z.
     noise: prior of z, "normal" (N(0, I)) or "uniform" (Unif(-1, 1)).
     learn_std: if True the Q head predicts a log-std per continuous dimension; if False
-      the Gaussian posterior has unit std (as in openai/InfoGAN), so log Q is a scaled MSE.
+      (default) the Gaussian posterior has unit std (as in openai/InfoGAN), so log Q is a
+      scaled squared error. Learned stds can collapse towards the clip and make L_I of the
+      continuous codes dominate the G loss.
   """
 
-  def __init__(self, codes, noise_dim: int, noise: str = "normal", learn_std: bool = True):
+  def __init__(self, codes, noise_dim: int, noise: str = "normal", learn_std: bool = False):
     if isinstance(codes, str):
       codes = parse_codes(codes)
     if noise_dim < 0:

@@ -50,6 +50,9 @@ def define_flags():
                      lower_bound=0.0)
   flags.DEFINE_float("lambda_cont", m.lambda_cont, "Weight of L_I for continuous codes.",
                      lower_bound=0.0)
+  flags.DEFINE_enum("q_step", m.q_step, ["d", "g"],
+                    "InfoGAN: train Q (head and shared body) with D's optimizer in the D step "
+                    "('d', openai/InfoGAN), or the Q head alone in the G step ('g').")
   flags.DEFINE_enum("generator_loss", m.generator_loss, sorted(losses.GENERATOR_LOSSES),
                     "Generator objective.")
   # optimizer
@@ -94,12 +97,15 @@ def config_from_flags() -> config_lib.Config:
 def main(argv):
   if len(argv) > 1:
     sys.exit(f"Error: unexpected arguments {argv[1:]}: flags are written --name=value")
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
   config = config_from_flags()
   try:
     latents.parse_codes(config.model.codes)
     train_lib.run(config)
-  except (ValueError, FileNotFoundError, FloatingPointError) as e:
+  except (ValueError, OSError, FloatingPointError, tf.errors.OpError,
+          tfds.download.DownloadError) as e:
     logging.debug("Error detail", exc_info=True)
     sys.exit(f"Error: {e}")
 

@@ -5,9 +5,7 @@ Experiment directory (style convention 9)::
   model_dir/config.json  checkpoints/  logs/train/  images/  export/<name>/<step>/
 """
 
-import json
 import os
-import shutil
 
 import keras
 import tensorflow as tf
@@ -42,7 +40,7 @@ def build_model(config: Config):
       mc.architecture, spec.noise_dim + spec.code_dim, image_shape, q_dim)
   kwargs = dict(generator_loss=mc.generator_loss, seed=config.runtime.seed)
   if mc.model == "infogan":
-    kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont)
+    kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont, q_step=mc.q_step)
   return MODELS[mc.model](generator, discriminator, spec, **kwargs)
 
 
@@ -85,7 +83,7 @@ def prepare_model_dir(config: Config):
           f"{model_dir} holds a different run (differs in {', '.join(diff)}): use another "
           "--model_dir, or --overwrite to delete it")
     if diff:
-      shutil.rmtree(model_dir)
+      tf.io.gfile.rmtree(model_dir)
   tf.io.gfile.makedirs(model_dir)
   with tf.io.gfile.GFile(path + ".tmp", "w") as f:
     f.write(config.to_json())
@@ -99,6 +97,23 @@ def train_dataset(config: Config, seed_offset: int = 0) -> tf.data.Dataset:
                            cache=dc.cache, shuffle_buffer=dc.shuffle_buffer)
 
 
+def check_runtime(config: Config):
+  """Raises ValueError for runtime settings that cannot give an exact, resumable run."""
+  rc = config.runtime
+  if rc.train_steps < 1 or rc.steps_per_epoch < 1:
+    raise ValueError("--train_steps and --steps_per_epoch must be >= 1")
+  if config.data.batch_size < 1:
+    raise ValueError(f"--batch_size must be >= 1, got {config.data.batch_size}")
+  k = rc.steps_per_execution
+  if k > 1:
+    names = ("train_steps", "steps_per_epoch", "checkpoint_every", "summary_every",
+             "image_every")
+    bad = [f"--{n}={getattr(rc, n)}" for n in names if getattr(rc, n) % k]
+    if bad:
+      raise ValueError(f"With --steps_per_execution={k}, {', '.join(bad)} must be multiples "
+                       f"of {k} (callbacks see the step count only every {k} steps)")
+
+
 def run(config: Config):
   """Trains ``config`` to runtime.train_steps (resuming from the latest checkpoint) and exports.
 
@@ -106,17 +121,21 @@ def run(config: Config):
     (model, path of the SavedModel export).
   """
   rc = config.runtime
-  if rc.train_steps < 1 or rc.steps_per_epoch < 1:
-    raise ValueError("--train_steps and --steps_per_epoch must be >= 1")
-  if config.data.batch_size < 1:
-    raise ValueError(f"--batch_size must be >= 1, got {config.data.batch_size}")
-  prepare_model_dir(config)
+  check_runtime(config)
   keras.utils.set_random_seed(rc.seed)
   strategy = distribute.get_strategy(rc.strategy)
+  replicas = strategy.num_replicas_in_sync
+  if replicas > 1 and rc.jit_compile:
+    raise ValueError(f"--jit_compile=true does not work with {replicas} replicas (XLA cannot "
+                     "reach variables on other devices): set --jit_compile=false")
+  if config.data.batch_size % replicas:
+    raise ValueError(f"--batch_size={config.data.batch_size} must be a multiple of the "
+                     f"{replicas} replicas")
 
   with strategy.scope():
     model = build_model(config)
     compile_model(model, config)
+  prepare_model_dir(config)  # after the model is known to build: no config.json for a bad one
   checkpoint = make_checkpoint(model)
   manager = tf.train.CheckpointManager(
       checkpoint, os.path.join(rc.model_dir, "checkpoints"), max_to_keep=3)

@@ -1,4 +1,5 @@
 """Datasets: tfds pipelines -> {"image", "label"}; offline builds from raw files."""
 
-from tfgan_info.data.datasets import DATASETS, IMAGE_SHAPES, load, pipeline, scale_images
+from tfgan_info.data.datasets import (DATASETS, IMAGE_SHAPES, NUM_CLASSES, load, pipeline,
+                                     scale_images)
 from tfgan_info.data.raw import RawDataError, prepare_from_raw, verify_raw_files

@@ -9,6 +9,7 @@ from tfgan_info.data import raw
 
 DATASETS = ("mnist", "fashion_mnist")
 IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1)}
+NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10}
 
 
 def load(name: str, split: str, data_dir: Optional[str] = None,

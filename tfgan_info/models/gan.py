@@ -44,7 +44,6 @@ class GAN(keras.Model):
     self.generator = generator
     self.discriminator = discriminator
     self.latent_spec = latent_spec
-    self.generator_loss_name = generator_loss
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
     self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
     self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
@@ -89,11 +88,18 @@ class GAN(keras.Model):
     return self.generator(tf.concat([noise, codes], axis=-1), training=training)
 
   # -- hooks -----------------------------------------------------------------------------
+  q_in_discriminator_step = False  # whether code_terms also enter the D-step loss
+
   def discriminator_step_variables(self):
     return self.discriminator.d_variables
 
   def generator_step_variables(self):
     return self.generator.trainable_variables
+
+  def code_terms(self, codes, q_outputs) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
+    """Per-example penalty [batch] on the codes and its report; none for a plain GAN."""
+    del q_outputs
+    return tf.zeros([tf.shape(codes)[0]]), {}
 
   def discriminator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     """Per-example D-step loss [batch] and the per-example terms to report."""
@@ -102,19 +108,24 @@ class GAN(keras.Model):
     # Real and fake batches go through D separately (Radford et al. 2015), so D's batch-norm
     # statistics in the D step match those of the G step, which sees a fake-only batch.
     real_logits, _ = self.discriminator(real, training=True)
-    fake_logits, _ = self.discriminator(fake, training=True)
+    fake_logits, fake_q = self.discriminator(fake, training=True)
     loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
-    return loss, {"d_loss": loss,
-                  "d_real": tf.sigmoid(real_logits[:, 0]),
-                  "d_fake": tf.sigmoid(fake_logits[:, 0])}
+    report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
+              "d_fake": tf.sigmoid(fake_logits[:, 0])}
+    if self.q_in_discriminator_step:
+      penalty, _ = self.code_terms(codes, fake_q)
+      loss += penalty
+    return loss, report
 
   def generator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     """Per-example G-step loss [batch] and the per-example terms to report."""
     del data
     fake = self.generate(noise, codes, training=True)
-    logits, _ = self.discriminator(fake, training=True)
-    loss = self.generator_loss_fn(logits)
-    return loss, {"g_loss": loss}
+    logits, q = self.discriminator(fake, training=True)
+    adversarial = self.generator_loss_fn(logits)
+    penalty, report = self.code_terms(codes, q)
+    report["g_loss"] = adversarial
+    return adversarial + penalty, report
 
   # -- the skeleton ----------------------------------------------------------------------
   def _step(self, data, terms_fn, variables, optimizer):

@@ -2,8 +2,14 @@
 
 min_{G,Q} max_D V_I(D, G, Q) = V(D, G) - lambda L_I(G, Q)   (Eq. 6)
 
-The D step trains D's body and head on V(D, G). The G+Q step trains G and the Q head on the
-generator loss minus lambda_cat L_I(categorical codes) minus lambda_cont L_I(continuous codes).
+with lambda L_I = lambda_cat L_I(categorical codes) + lambda_cont L_I(continuous codes). Where Q
+learns is ``q_step``:
+
+- "d" (default, as openai/InfoGAN): the D step minimises -V - lambda L_I over D's body, D head
+  and Q head (on the D step's fake batch), the G step minimises the G loss - lambda L_I over G.
+  The shared body learns features that identify the codes.
+- "g": the D step trains body and D head on V alone; the G+Q step trains G and the Q head
+  (not the body) on the G loss - lambda L_I.
 """
 
 from typing import Tuple
@@ -13,6 +19,8 @@ import tensorflow as tf
 from tfgan_info import losses
 from tfgan_info.models.gan import GAN
 
+Q_STEPS = ("d", "g")
+
 
 class InfoGAN(GAN):
   """GAN with structured codes and a Q head on D's body.
@@ -20,20 +28,25 @@ class InfoGAN(GAN):
   Args:
     lambda_cat: weight of L_I for categorical codes (paper: 1).
     lambda_cont: weight of L_I for continuous codes (paper: smaller, e.g. 0.1).
+    q_step: "d" or "g", the step whose optimizer trains Q (see the module docstring).
     Others: see `GAN`.
 
   Raises:
-    ValueError: if the latent spec has no code or D has no Q head.
+    ValueError: if the latent spec has no code, D has no Q head or q_step is unknown.
   """
 
   def __init__(self, generator, discriminator, latent_spec, lambda_cat: float = 1.0,
-               lambda_cont: float = 0.1, **kwargs):
+               lambda_cont: float = 0.1, q_step: str = "d", **kwargs):
     if not latent_spec.codes:
       raise ValueError("InfoGAN needs at least one code: set --codes, e.g. cat:10")
     if discriminator.q_head is None:
       raise ValueError("InfoGAN needs a discriminator with a Q head (q_dim > 0)")
+    if q_step not in Q_STEPS:
+      raise ValueError(f"Unknown q_step {q_step!r}: use one of {Q_STEPS}")
     self.lambda_cat = float(lambda_cat)
     self.lambda_cont = float(lambda_cont)
+    self.q_step = q_step
+    self.q_in_discriminator_step = q_step == "d"
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
   def tracked_names(self):
@@ -44,8 +57,13 @@ class InfoGAN(GAN):
       names += ("mi_cont",)
     return names
 
+  def discriminator_step_variables(self):
+    extra = self.discriminator.q_variables if self.q_step == "d" else []
+    return self.discriminator.d_variables + extra
+
   def generator_step_variables(self):
-    return self.generator.trainable_variables + self.discriminator.q_variables
+    extra = self.discriminator.q_variables if self.q_step == "g" else []
+    return self.generator.trainable_variables + extra
 
   def information_terms(self, codes, q_outputs):
     """L_I per example for the categorical and for the continuous codes.
@@ -58,24 +76,26 @@ class InfoGAN(GAN):
       (mi_cat [batch], mi_cont [batch]) in nats; zeros for a kind with no code.
     """
     spec = self.latent_spec
-    lls = losses.code_log_likelihoods(spec.split_codes(codes), spec.q_distributions(q_outputs))
-    zero = tf.zeros_like(lls[0])
-    cat = [lls[i] + spec.codes[i].entropy() for i in spec.categorical]
-    cont = [lls[i] + spec.codes[i].entropy() for i in spec.continuous]
-    return (tf.add_n(cat) if cat else zero), (tf.add_n(cont) if cont else zero)
+    codes, dists = spec.split_codes(codes), spec.q_distributions(q_outputs)
+    zero = tf.zeros([tf.shape(q_outputs)[0]])
 
-  def generator_terms(self, data, noise, codes):
-    del data
-    fake = self.generate(noise, codes, training=True)
-    logits, q = self.discriminator(fake, training=True)
-    adversarial = self.generator_loss_fn(logits)
-    mi_cat, mi_cont = self.information_terms(codes, q)
-    loss = adversarial - self.lambda_cat * mi_cat - self.lambda_cont * mi_cont
-    report = {"g_loss": adversarial, "mi_cat": mi_cat, "mi_cont": mi_cont}
+    def bound(indices):
+      if not indices:
+        return zero
+      return losses.mutual_information_lower_bound(
+          [codes[i] for i in indices], [dists[i] for i in indices],
+          [spec.codes[i].entropy() for i in indices])
+    return bound(spec.categorical), bound(spec.continuous)
+
+  def code_terms(self, codes, q_outputs):
+    """-lambda_cat L_I(cat) - lambda_cont L_I(cont) per example, and the L_I report."""
+    mi_cat, mi_cont = self.information_terms(codes, q_outputs)
+    penalty = -self.lambda_cat * mi_cat - self.lambda_cont * mi_cont
+    report = {"mi_cat": mi_cat, "mi_cont": mi_cont}
     if self.latent_spec.categorical:
-      bound = sum(self.latent_spec.codes[i].entropy() for i in self.latent_spec.categorical)
-      report["mi_cat_bound"] = tf.fill(tf.shape(mi_cat), bound)
-    return loss, report
+      h = sum(self.latent_spec.codes[i].entropy() for i in self.latent_spec.categorical)
+      report["mi_cat_bound"] = tf.fill(tf.shape(mi_cat), h)
+    return penalty, report
 
   def infer_codes(self, images, training=False) -> Tuple[tf.Tensor, tf.Tensor]:
     """Q's estimate of the codes of images [batch, H, W, C].

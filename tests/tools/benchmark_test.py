@@ -1,0 +1,25 @@
+import os
+import sys
+
+import tensorflow as tf
+
+from tests import testutil
+
+sys.path.insert(0, os.path.join(testutil.ROOT, "tools"))
+import benchmark  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+
+class BenchmarkTest(tf.test.TestCase):
+
+  def test_reports_throughput_and_input_wait(self):
+    config = testutil.tiny_config(self.get_temp_dir())
+    r = benchmark.benchmark(config, xla=False, warmup_steps=1, window_steps=2, windows=3)
+    self.assertLen(r["window_images_per_s"], 3)
+    self.assertGreater(r["images_per_s"], 0.0)
+    self.assertBetween(r["input_wait_share"], 0.0, 1.0)
+    self.assertEqual(r["batch_size"], 8)
+    self.assertFalse(r["xla"])
+
+
+if __name__ == "__main__":
+  tf.test.main()
