@@ -25,7 +25,7 @@ class ModelConfig:
   q_std: str = "fixed"          # "fixed" unit std (openai/InfoGAN) or "learned" log-std
   lambda_cat: float = 1.0
   lambda_cont: float = 0.1
-  q_step: str = "d"             # Q trained in the D step (openai/InfoGAN) or the G step
+  q_step: str = "g"             # Q head trained in the G+Q step, or with D ("d", openai)
   generator_loss: str = "non_saturating"
 
 

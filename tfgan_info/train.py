@@ -51,8 +51,8 @@ def define_flags():
   flags.DEFINE_float("lambda_cont", m.lambda_cont, "Weight of L_I for continuous codes.",
                      lower_bound=0.0)
   flags.DEFINE_enum("q_step", m.q_step, ["d", "g"],
-                    "InfoGAN: train Q (head and shared body) with D's optimizer in the D step "
-                    "('d', openai/InfoGAN), or the Q head alone in the G step ('g').")
+                    "InfoGAN: train the Q head in the G+Q step with G's optimizer ('g'), or Q "
+                    "head and shared body with D's optimizer in the D step ('d', openai).")
   flags.DEFINE_enum("generator_loss", m.generator_loss, sorted(losses.GENERATOR_LOSSES),
                     "Generator objective.")
   # optimizer

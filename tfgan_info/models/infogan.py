@@ -5,11 +5,10 @@ min_{G,Q} max_D V_I(D, G, Q) = V(D, G) - lambda L_I(G, Q)   (Eq. 6)
 with lambda L_I = lambda_cat L_I(categorical codes) + lambda_cont L_I(continuous codes). Where Q
 learns is ``q_step``:
 
-- "d" (default, as openai/InfoGAN): the D step minimises -V - lambda L_I over D's body, D head
-  and Q head (on the D step's fake batch), the G step minimises the G loss - lambda L_I over G.
-  The shared body learns features that identify the codes.
-- "g": the D step trains body and D head on V alone; the G+Q step trains G and the Q head
-  (not the body) on the G loss - lambda L_I.
+- "g" (default): the D step trains D's body and D head on V alone; the G+Q step trains G and
+  the Q head (not the shared body) on the G loss - lambda L_I, with G's optimizer.
+- "d" (as openai/InfoGAN): the D step minimises -V - lambda L_I over D's body, D head and Q
+  head (on the D step's fake batch); the G step minimises the G loss - lambda L_I over G alone.
 """
 
 from typing import Tuple
@@ -36,7 +35,7 @@ class InfoGAN(GAN):
   """
 
   def __init__(self, generator, discriminator, latent_spec, lambda_cat: float = 1.0,
-               lambda_cont: float = 0.1, q_step: str = "d", **kwargs):
+               lambda_cont: float = 0.1, q_step: str = "g", **kwargs):
     if not latent_spec.codes:
       raise ValueError("InfoGAN needs at least one code: set --codes, e.g. cat:10")
     if discriminator.q_head is None:
