@@ -22,6 +22,7 @@ class EvaluateTest(tf.test.TestCase):
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
     expected = metrics.compute_matched_accuracy(lambda x: model.infer_codes(x)[0], test, 10)
     self.assertAllClose(results["c1_matched_accuracy"], expected["accuracy"])
+    self.assertEqual(results["c1_confusion"], expected["confusion"])
     self.assertLen(results["c1_mapping"], 10)
     self.assertEqual(sorted(results["c1_mapping"].values()), list(range(10)))
     with open(os.path.join(model_dir, "results", "metrics.json")) as f:

@@ -94,14 +94,12 @@ def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
     gets one grid "samples" of 8 rows of random samples.
   """
   spec = model.latent_spec
-  rng = np.random.default_rng(seed)
   grids = {}
   if not spec.continuous:
     noise, codes = spec.sample(8 * len(values), tf.constant([seed, 1]))
     grids["samples"] = image_grid(model.generate(noise, codes).numpy(), 8, len(values))
     return grids
-  noise = (rng.standard_normal(spec.noise_dim) if spec.noise == "normal"
-           else rng.uniform(-1, 1, spec.noise_dim)).astype(np.float32)
+  noise = spec.fixed_noise(seed)
   for index in spec.continuous:
     grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
     images = model.generate(grid_noise, grid_codes).numpy()

@@ -65,6 +65,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["c1_mapping"] = acc["mapping"]
     # Labels the test split lacks have no accuracy: null in JSON.
     results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
+    results["c1_confusion"] = acc["confusion"]
     results["num_examples"] = acc["num_examples"]
 
   out = os.path.join(model_dir, "results", "metrics.json")
@@ -89,8 +90,7 @@ def main(argv):
                        FLAGS.batch_size)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
-  print(json.dumps({k: v for k, v in results.items() if k != "c1_per_class_accuracy"},
-                   indent=2, sort_keys=True))
+  print(json.dumps({k: v for k, v in results.items() if k != "c1_confusion"}, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -217,6 +217,13 @@ class LatentSpec:
     """H(c_i) in nats for each code."""
     return [c.entropy() for c in self.codes]
 
+  def fixed_noise(self, seed: int = 0) -> np.ndarray:
+    """One noise vector [noise_dim] from the noise prior, drawn with NumPy from ``seed``."""
+    rng = np.random.default_rng(seed)
+    noise = (rng.standard_normal(self.noise_dim) if self.noise == "normal"
+             else rng.uniform(-1.0, 1.0, self.noise_dim))
+    return noise.astype(np.float32)
+
   def traversal_grid(self, code_index: int, values: Sequence[float], noise: np.ndarray,
                      fixed_codes: np.ndarray = None) -> Tuple[np.ndarray, np.ndarray]:
     """Generator inputs for a grid that varies one continuous code, one row per category.

@@ -13,6 +13,10 @@ class MatchedAccuracyTest(tf.test.TestCase):
     self.assertEqual(result["accuracy"], 1.0)
     self.assertEqual(result["mapping"], {int(perm[c]): c for c in range(10)})
     self.assertAllEqual(result["per_class_accuracy"], np.ones(10))
+    confusion = np.array(result["confusion"])
+    self.assertEqual(confusion.sum(), 1000)
+    self.assertEqual(np.count_nonzero(confusion), 10)  # one cell per category
+    self.assertEqual(confusion[perm[3], 3], np.sum(labels == 3))
 
   def test_constant_prediction_scores_largest_class_share(self):
     labels = np.array([0] * 50 + [1] * 30 + [2] * 20)

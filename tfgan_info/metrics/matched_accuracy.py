@@ -26,7 +26,9 @@ def matched_accuracy(predictions, labels, num_classes: int = None) -> Dict:
     num_classes: K (default: 1 + the largest value seen).
 
   Returns:
-    {"accuracy": float, "mapping": {category: label}, "per_class_accuracy": [K floats]}.
+    {"accuracy": float, "mapping": {category: label}, "per_class_accuracy": [K floats, NaN for
+    a label that does not occur], "confusion": [K][K] counts (rows: categories, columns:
+    labels)}.
 
   Raises:
     ValueError: if shapes differ, inputs are empty or values fall outside [0, K).
@@ -45,7 +47,7 @@ def matched_accuracy(predictions, labels, num_classes: int = None) -> Dict:
   per_class = [float(np.mean(mapped[labels == c] == c)) if np.any(labels == c) else float("nan")
                for c in range(k)]
   return {"accuracy": float(counts[rows, cols].sum() / labels.size), "mapping": mapping,
-          "per_class_accuracy": per_class}
+          "per_class_accuracy": per_class, "confusion": counts.tolist()}
 
 
 def compute_matched_accuracy(representation_fn, dataset, num_classes: int) -> Dict:

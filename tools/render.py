@@ -1,0 +1,88 @@
+"""Renders latent-traversal grids of a trained run from its SavedModel export.
+
+  python tools/render.py --model_dir=runs/infogan_mnist --output_dir=docs --scale=2
+
+One PNG per continuous code: one row per category of the first categorical code, columns
+setting that code to evenly spaced values in [--low, --high] with the other codes at 0 and the
+noise fixed by --seed (the grids TensorBoard shows during training).
+"""
+
+import os
+import sys
+
+from absl import app
+from absl import flags
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+FLAGS = flags.FLAGS
+
+
+def define_flags():
+  flags.DEFINE_string("model_dir", "", "Experiment directory of a trained run.")
+  flags.DEFINE_string("output_dir", "", "Folder for the PNGs (default: model_dir/images).")
+  flags.DEFINE_float("low", -2.0, "Smallest code value.")
+  flags.DEFINE_float("high", 2.0, "Largest code value.")
+  flags.DEFINE_integer("columns", 9, "Values per row.", lower_bound=2)
+  flags.DEFINE_integer("seed", 0, "Seed of the fixed noise vector.")
+  flags.DEFINE_integer("scale", 1, "Integer upscaling of the PNG (nearest).", lower_bound=1)
+
+
+def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scale=1):
+  """Writes traversal_code<i>.png for each continuous code; returns the paths.
+
+  Raises:
+    FileNotFoundError: if the run has no config.json or no export.
+    ValueError: if the run's codes have no continuous code.
+  """
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import callbacks  # pylint: disable=g-import-not-at-top
+  from tfgan_info import export  # pylint: disable=g-import-not-at-top
+  from tfgan_info import latents  # pylint: disable=g-import-not-at-top
+  from tfgan_info.config import Config  # pylint: disable=g-import-not-at-top
+
+  config_path = os.path.join(model_dir, "config.json")
+  if not tf.io.gfile.exists(config_path):
+    raise FileNotFoundError(f"No run in {model_dir}: {config_path} is missing")
+  with tf.io.gfile.GFile(config_path) as f:
+    config = Config.from_json(f.read())
+  spec = latents.LatentSpec(config.model.codes, config.model.noise_dim, noise=config.model.noise)
+  if not spec.continuous:
+    raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
+  loaded = tf.saved_model.load(
+      export.latest_export(model_dir, config.runtime.export_name or config.model.model))
+  noise = spec.fixed_noise(seed)
+  values = np.linspace(low, high, columns)
+  output_dir = output_dir or os.path.join(model_dir, "images")
+  tf.io.gfile.makedirs(output_dir)
+  paths = []
+  for index in spec.continuous:
+    grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
+    images = loaded.generate(grid_noise, grid_codes)["images"].numpy()
+    grid = callbacks.image_grid(images, len(images) // columns, columns)
+    grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
+    path = os.path.join(output_dir, f"traversal_code{index}.png")
+    callbacks.write_png(path, grid)
+    paths.append(path)
+  return paths
+
+
+def main(argv):
+  if len(argv) > 1:
+    sys.exit(f"Error: unexpected arguments {argv[1:]}")
+  if not FLAGS.model_dir:
+    sys.exit("Error: --model_dir is required")
+  if FLAGS.low >= FLAGS.high:
+    sys.exit("Error: --low must be smaller than --high")
+  try:
+    for path in render(FLAGS.model_dir, FLAGS.output_dir, FLAGS.low, FLAGS.high, FLAGS.columns,
+                       FLAGS.seed, FLAGS.scale):
+      print(path)
+  except (ValueError, OSError) as e:
+    sys.exit(f"Error: {e}")
+
+
+if __name__ == "__main__":
+  define_flags()
+  app.run(main)
