@@ -69,9 +69,10 @@ class ScalarSummaries(keras.callbacks.Callback):
 
 
 def image_grid(images: np.ndarray, rows: int, cols: int, value_range=(-1.0, 1.0)) -> np.ndarray:
-  """Tiles images [rows*cols, H, W, C] into one uint8 image [rows*H, cols*W, C].
+  """Tiles images [rows*cols, H, W, C] in ``value_range`` into one uint8 image.
 
-  Cells are separated by a one-pixel border.
+  Returns:
+    uint8 [rows*(H+1)+1, cols*(W+1)+1, C], row-major, cells separated by a white 1-pixel border.
   """
   images = np.asarray(images, np.float32)
   n, h, w, c = images.shape
