@@ -91,6 +91,20 @@ class Config:
         k: dataclasses.replace(getattr(self, k), **v) for k, v in sections.items()})
 
 
+def read_run_config(model_dir: str) -> Config:
+  """The frozen config of the run in ``model_dir`` (its config.json).
+
+  Raises:
+    FileNotFoundError: if model_dir has no config.json.
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  path = f"{model_dir.rstrip('/')}/config.json"
+  if not tf.io.gfile.exists(path):
+    raise FileNotFoundError(f"No run in {model_dir}: {path} is missing")
+  with tf.io.gfile.GFile(path) as f:
+    return Config.from_json(f.read())
+
+
 # Runtime fields a resumed run may change without being "a different run".
 RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "summary_every",

@@ -39,13 +39,9 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
-  from tfgan_info.config import Config  # pylint: disable=g-import-not-at-top
+  from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
-  config_path = os.path.join(model_dir, "config.json")
-  if not tf.io.gfile.exists(config_path):
-    raise FileNotFoundError(f"No run in {model_dir}: {config_path} is missing")
-  with tf.io.gfile.GFile(config_path) as f:
-    config = Config.from_json(f.read())
+  config = read_run_config(model_dir)
   path = export_lib.latest_export(model_dir, config.runtime.export_name or config.model.model)
   loaded = tf.saved_model.load(path)
   spec = latents.LatentSpec(config.model.codes, config.model.noise_dim)

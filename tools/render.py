@@ -40,13 +40,9 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   from tfgan_info import callbacks  # pylint: disable=g-import-not-at-top
   from tfgan_info import export  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
-  from tfgan_info.config import Config  # pylint: disable=g-import-not-at-top
+  from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
-  config_path = os.path.join(model_dir, "config.json")
-  if not tf.io.gfile.exists(config_path):
-    raise FileNotFoundError(f"No run in {model_dir}: {config_path} is missing")
-  with tf.io.gfile.GFile(config_path) as f:
-    config = Config.from_json(f.read())
+  config = read_run_config(model_dir)
   spec = latents.LatentSpec(config.model.codes, config.model.noise_dim, noise=config.model.noise)
   if not spec.continuous:
     raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
