@@ -17,6 +17,7 @@ from tfgan_info import latents
 from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info.models import MODELS
+from tfgan_info.models.infogan import Q_STEPS
 
 FLAGS = flags.FLAGS
 
@@ -50,7 +51,7 @@ def define_flags():
                      lower_bound=0.0)
   flags.DEFINE_float("lambda_cont", m.lambda_cont, "Weight of L_I for continuous codes.",
                      lower_bound=0.0)
-  flags.DEFINE_enum("q_step", m.q_step, ["d", "g"],
+  flags.DEFINE_enum("q_step", m.q_step, list(Q_STEPS),
                     "InfoGAN: train the Q head in the G+Q step with G's optimizer ('g'), or Q "
                     "head and shared body with D's optimizer in the D step ('d', openai).")
   flags.DEFINE_enum("generator_loss", m.generator_loss, sorted(losses.GENERATOR_LOSSES),

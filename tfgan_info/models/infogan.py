@@ -45,8 +45,11 @@ class InfoGAN(GAN):
     self.lambda_cat = float(lambda_cat)
     self.lambda_cont = float(lambda_cont)
     self.q_step = q_step
-    self.q_in_discriminator_step = q_step == "d"
     super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+  @property
+  def q_in_discriminator_step(self):
+    return self.q_step == "d"
 
   def tracked_names(self):
     names = super().tracked_names()
@@ -57,11 +60,11 @@ class InfoGAN(GAN):
     return names
 
   def discriminator_step_variables(self):
-    extra = self.discriminator.q_variables if self.q_step == "d" else []
+    extra = self.discriminator.q_variables if self.q_in_discriminator_step else []
     return self.discriminator.d_variables + extra
 
   def generator_step_variables(self):
-    extra = self.discriminator.q_variables if self.q_step == "g" else []
+    extra = [] if self.q_in_discriminator_step else self.discriminator.q_variables
     return self.generator.trainable_variables + extra
 
   def information_terms(self, codes, q_outputs):
