@@ -87,25 +87,50 @@ def image_grid(images: np.ndarray, rows: int, cols: int, value_range=(-1.0, 1.0)
   return np.round(grid * 255).astype(np.uint8)
 
 
-def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
-  """One grid per continuous code: rows = categories, columns = that code from -2 to 2.
+def category_inputs(spec, cols: int = 10, seed: int = 0):
+  """Generator inputs for one row per category of the first categorical code.
+
+  Column j uses the same noise in every row (drawn from the prior with ``seed``), and the
+  other codes are held at zero, so a row shows one category and a column one noise vector.
 
   Returns:
-    dict name -> uint8 image [rows*(H+1)+1, cols*(W+1)+1, C]; a model without continuous codes
-    gets one grid "samples" of 8 rows of random samples.
+    (noise [K*cols, noise_dim], codes [K*cols, code_dim]) float32, row-major.
+  """
+  index = spec.categorical[0]
+  k = spec.codes[index].size
+  offset = sum(c.dim for c in spec.codes[:index])
+  noise, _ = spec.sample(cols, tf.constant([seed, 2]))
+  codes = np.zeros((k * cols, spec.code_dim), np.float32)
+  for r in range(k):
+    codes[r * cols:(r + 1) * cols, offset + r] = 1.0
+  return np.tile(noise.numpy(), [k, 1]), codes
+
+
+def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
+  """The image grids of a model's generator.
+
+  - "samples": 8 rows of random samples from the priors (every model);
+  - "categories" (a categorical code: InfoGAN's c1, a conditional GAN's labels): one row per
+    category, one column per noise vector;
+  - "traversal_code<i>" (each continuous code): rows = categories, columns = that code from
+    -2 to 2 with the noise fixed.
+
+  Returns:
+    dict name -> uint8 image [rows*(H+1)+1, cols*(W+1)+1, C].
   """
   spec = model.latent_spec
-  grids = {}
-  if not spec.continuous:
-    noise, codes = spec.sample(8 * len(values), tf.constant([seed, 1]))
-    grids["samples"] = image_grid(model.generate(noise, codes).numpy(), 8, len(values))
-    return grids
+  cols = len(values)
+  noise, codes = spec.sample(8 * cols, tf.constant([seed, 1]))
+  grids = {"samples": image_grid(model.generate(noise, codes).numpy(), 8, cols)}
+  if spec.categorical:
+    noise, codes = category_inputs(spec, cols, seed)
+    grids["categories"] = image_grid(model.generate(noise, codes).numpy(),
+                                     len(codes) // cols, cols)
   noise = spec.fixed_noise(seed)
   for index in spec.continuous:
     grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
     images = model.generate(grid_noise, grid_codes).numpy()
-    rows = len(images) // len(values)
-    grids[f"traversal_code{index}"] = image_grid(images, rows, len(values))
+    grids[f"traversal_code{index}"] = image_grid(images, len(images) // cols, cols)
   return grids
 
 

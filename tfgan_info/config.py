@@ -27,6 +27,7 @@ class ModelConfig:
   lambda_cont: float = 0.1
   q_step: str = "g"             # Q head trained in the G+Q step, or with D ("d", openai)
   generator_loss: str = "non_saturating"
+  mismatch_weight: float = 1.0  # cgan: weight of D's wrong-label term
 
 
 @dataclasses.dataclass(frozen=True)

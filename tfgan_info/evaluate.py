@@ -1,14 +1,22 @@
 """Evaluation entry point: python -m tfgan_info.evaluate --model_dir=runs/infogan_mnist
 
-Loads the run's config.json and its latest SavedModel export, and for a model with a
-categorical code reports c1's accuracy as a classifier of the real test split (categories
-matched one-to-one to labels). Results are merged into model_dir/results/metrics.json.
+Loads the run's config.json and its latest SavedModel export and reports, on the real test
+split (results merged into model_dir/results/metrics.json):
+
+- sample quality of every model, from --num_samples images of the export's `sample`
+  endpoint: classifier-FID and classifier score under the domain classifier of
+  tools/train_classifier.py (with the real data's own values as references), the conditional
+  accuracy of a conditional GAN, and the standard FID / Inception Score when InceptionV3's
+  ImageNet weights can be loaded (offline they are skipped, and the results say so);
+- for a model with a Q head and a categorical code, c1's accuracy as a classifier of the real
+  test images (categories matched one-to-one to labels).
 """
 
 import json
 import os
 import sys
 
+import numpy as np
 from absl import app
 from absl import flags
 
@@ -22,11 +30,111 @@ def define_flags():
   flags.DEFINE_string("data_dir", None, "Override the run's tfds --data_dir.")
   flags.DEFINE_string("split", "test", "Dataset split to evaluate on.")
   flags.DEFINE_integer("batch_size", 500, "Evaluation batch size.", lower_bound=1)
+  flags.DEFINE_string("classifier_dir", "",
+                      "Folder of the domain classifier (tools/train_classifier.py); default "
+                      "runs/classifier_<dataset>.")
+  flags.DEFINE_integer("num_samples", 10000, "Generated images for sample metrics.",
+                       lower_bound=0)
+  flags.DEFINE_integer("seed", 0, "Seed of the generated samples.")
+  flags.DEFINE_boolean("inception", True,
+                       "Also compute the standard FID/IS with InceptionV3 (needs its ImageNet "
+                       "weights: download or --inception_weights).")
+  flags.DEFINE_string("inception_weights", "imagenet",
+                      "'imagenet' (download and cache) or a local InceptionV3 .h5 file.")
+  flags.DEFINE_integer("inception_samples", 10000,
+                       "Generated (and real) images for the InceptionV3 metrics.", lower_bound=2)
+
+
+def _images(ds, limit=None):
+  """All images [N, H, W, C] of a batched dataset (at most ``limit``), as float32 NumPy."""
+  out, n = [], 0
+  for batch in ds:
+    out.append(batch["image"].numpy())
+    n += len(out[-1])
+    if limit is not None and n >= limit:
+      break
+  images = np.concatenate(out)
+  return images if limit is None else images[:limit]
+
+
+def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
+  """``count`` samples from an export's `sample` endpoint.
+
+  Returns:
+    (images [count, H, W, C], labels int [count] or None for an unconditional model).
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  images, labels = [], []
+  for i, start in enumerate(range(0, count, batch_size)):
+    out = loaded.sample(count=tf.constant(min(batch_size, count - start), tf.int32),
+                        seed=tf.constant(seed * 1_000_003 + i, tf.int64))
+    images.append(out["images"].numpy())
+    if "labels" in out:
+      labels.append(out["labels"].numpy())
+  return np.concatenate(images), (np.concatenate(labels) if labels else None)
+
+
+def sample_quality(loaded, config, test_images, train_images, classifier_dir: str,
+                   num_samples: int, seed: int, inception: bool, inception_weights: str,
+                   inception_samples: int):
+  """The sample-quality entries of the metrics dict (see the module docstring)."""
+  import keras  # pylint: disable=g-import-not-at-top
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
+
+  results = {}
+  generated, labels = generate_samples(loaded, num_samples, seed)
+  path = os.path.join(classifier_dir, "classifier.keras")
+  if not os.path.exists(path):
+    results["classifier_metrics_skipped"] = (
+        f"no domain classifier at {path}: train it with python tools/train_classifier.py "
+        f"--dataset={config.data.dataset} (add --raw_data_dir offline)")
+  else:
+    fn = sq.classifier_feature_fn(keras.models.load_model(path))
+    quality = metrics.compute_sample_quality(test_images, generated, fn)
+    results.update(classifier=path, num_generated=quality["num_generated"],
+                   classifier_fid=quality["fid"], classifier_score=quality["score"],
+                   classifier_score_std=quality["score_std"])
+    # References from real data: train images against the test set, and the test set's score.
+    real = metrics.compute_sample_quality(test_images, train_images, fn)
+    results.update(real_train_classifier_fid=real["fid"])
+    _, test_probs = sq.batched_features(fn, test_images)
+    results["real_test_classifier_score"] = metrics.compute_inception_score(test_probs)["score"]
+    if labels is not None:
+      _, probs = sq.batched_features(fn, generated)
+      cond = metrics.compute_conditional_accuracy(probs.argmax(1), labels, probs.shape[1])
+      results["conditional_accuracy"] = cond["accuracy"]
+      results["conditional_per_class_accuracy"] = [
+          None if a != a else a for a in cond["per_class_accuracy"]]
+  if inception:
+    fn, reason = sq.load_inception(inception_weights)
+    if fn is None:
+      results["inception_metrics_skipped"] = reason
+    else:
+      n = min(inception_samples, len(generated), len(test_images))
+      quality = metrics.compute_sample_quality(test_images[:n], generated[:n], fn, batch_size=50)
+      results.update(fid=quality["fid"], inception_score=quality["score"],
+                     inception_score_std=quality["score_std"], inception_num_samples=n)
+  return results
 
 
 def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
-             data_dir: str = None, batch_size: int = 500):
+             data_dir: str = None, batch_size: int = 500, classifier_dir: str = "",
+             num_samples: int = 10000, seed: int = 0, inception: bool = False,
+             inception_weights: str = "imagenet", inception_samples: int = 10000):
   """Computes the metrics of the run in ``model_dir`` and writes results/metrics.json.
+
+  Args:
+    model_dir: a trained run.
+    split: the real split to compare with.
+    raw_data_dir, data_dir: override the run's data folders (None: the run's).
+    batch_size: evaluation batch size.
+    classifier_dir: folder of the domain classifier ("" = runs/classifier_<dataset>).
+    num_samples: generated images for the sample metrics (0 skips them).
+    seed: seed of the generated samples.
+    inception: also try the InceptionV3 FID / IS.
+    inception_weights: "imagenet" or a local weights file.
+    inception_samples: images per side for the InceptionV3 metrics.
 
   Returns:
     The metrics dict.
@@ -47,10 +155,13 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   spec = latents.LatentSpec(config.model.codes, config.model.noise_dim)
 
   dc = config.data
-  ds = data_lib.load(dc.dataset, split, data_dir if data_dir is not None else dc.data_dir or None,
-                     raw_data_dir if raw_data_dir is not None else dc.raw_data_dir or None)
-  ds = data_lib.pipeline(ds, batch_size, shuffle=False, repeat=False, cache=False,
-                         drop_remainder=False)
+  data_dir = data_dir if data_dir is not None else dc.data_dir or None
+  raw_data_dir = raw_data_dir if raw_data_dir is not None else dc.raw_data_dir or None
+  def batches(name):
+    return data_lib.pipeline(data_lib.load(dc.dataset, name, data_dir, raw_data_dir),
+                             batch_size, shuffle=False, repeat=False, cache=False,
+                             drop_remainder=False)
+  ds = batches(split)
   results = {"export": path, "split": split, "dataset": dc.dataset}
   if spec.categorical and hasattr(loaded, "infer_codes"):
     k = spec.codes[spec.categorical[0]].size
@@ -63,6 +174,12 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
     results["c1_confusion"] = acc["confusion"]
     results["num_examples"] = acc["num_examples"]
+  if num_samples:
+    results.update(sample_quality(
+        loaded, config, _images(ds), _images(batches("train"), num_samples),
+        classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), num_samples, seed,
+        inception, inception_weights, inception_samples))
+  results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = os.path.join(model_dir, "results", "metrics.json")
   tf.io.gfile.makedirs(os.path.dirname(out))
@@ -83,9 +200,13 @@ def main(argv):
     sys.exit("Error: --model_dir is required")
   try:
     results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
-                       FLAGS.batch_size)
+                       FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
+                       FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
+  for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):
+    if key in results:
+      print(f"Note: {results[key]}", file=sys.stderr)
   print(json.dumps({k: v for k, v in results.items() if k != "c1_confusion"}, sort_keys=True))
 
 

@@ -4,9 +4,10 @@ Layout: ``model_dir/export/<name>/<version>/`` with an integer version (the trai
 directory layout TF Serving polls. Endpoints of a model with codes:
 
 - ``generate`` (also ``serving_default``): noise [N, noise_dim], codes [N, code_dim] ->
-  {"images": [N, H, W, C]} in the generator's range [-1, 1].
-- ``sample``: count (int32 scalar), seed (int64 scalar) -> {"images", "noise", "codes"}; the
-  same seed gives the same samples.
+  {"images": [N, H, W, C]} in the generator's range [-1, 1]. A conditional GAN takes
+  noise [N, noise_dim] and labels int32 [N] instead.
+- ``sample``: count (int32 scalar), seed (int64 scalar) -> {"images", "noise", "codes"} (and
+  "labels" int32 [N] for a conditional GAN); the same seed gives the same samples.
 - ``infer_codes`` (models with a Q head): images [N, H, W, C] in [-1, 1] ->
   {"categorical_probs": [N, K], "continuous_means": [N, D]}.
 """
@@ -52,21 +53,35 @@ def build_archive(model) -> keras.export.ExportArchive:
   if not model.built:  # ExportArchive tracks built models only: call it once.
     model(tf.zeros([1, spec.noise_dim + spec.code_dim]))
   archive = keras.export.ExportArchive()
-  archive.track(model)
+  # Only what the endpoints use: G, and D (body + Q head) for infer_codes. D's weights are not
+  # needed to serve a plain or conditional GAN.
+  archive.track(model.generator)
+  if hasattr(model, "infer_codes"):
+    archive.track(model.discriminator)
 
-  @tf.function(input_signature=[
-      tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise"),
-      tf.TensorSpec([None, spec.code_dim], tf.float32, name="codes")])
-  def generate(noise, codes):
-    return {"images": model.generate(noise, codes, training=False)}
+  if model.conditional:
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise"),
+        tf.TensorSpec([None], tf.int32, name="labels")])
+    def generate(noise, labels):
+      return {"images": model.generate(noise, labels, training=False)}
+  else:
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise"),
+        tf.TensorSpec([None, spec.code_dim], tf.float32, name="codes")])
+    def generate(noise, codes):
+      return {"images": model.generate(noise, codes, training=False)}
 
   @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
                                 tf.TensorSpec([], tf.int64, name="seed")])
   def sample(count, seed):
     # Both 32-bit words of the int64 seed, so distinct seeds give distinct streams.
     noise, codes = spec.sample(count, tf.stack([seed // 2**32, seed % 2**32]))
-    return {"images": model.generate(noise, codes, training=False),
-            "noise": noise, "codes": codes}
+    out = {"images": model.generate(noise, codes, training=False), "noise": noise,
+           "codes": codes}
+    if model.conditional:
+      out["labels"] = model.labels_of(codes)
+    return out
 
   archive.add_endpoint("serving_default", generate)
   archive.add_endpoint("generate", generate)

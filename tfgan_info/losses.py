@@ -30,6 +30,21 @@ def minimax_discriminator_loss(real_logits, fake_logits):
   return tf.nn.softplus(-_flat(real_logits)) + tf.nn.softplus(_flat(fake_logits))
 
 
+def wrong_label_discriminator_loss(mismatched_logits):
+  """Matching-aware term of a conditional D (Reed et al. 2016, Sec. 4.1, "GAN-CLS").
+
+  -log(1 - D(x, y')) = softplus(l) for real images x paired with a wrong label y' != y, so
+  that D rejects a real image whose label does not match it.
+
+  Args:
+    mismatched_logits: [batch] or [batch, 1] logits D gives real images with wrong labels.
+
+  Returns:
+    [batch] float32 per-example loss, >= 0.
+  """
+  return tf.nn.softplus(_flat(mismatched_logits))
+
+
 def minimax_generator_loss(fake_logits):
   """Generator loss of the minimax game (Goodfellow et al. 2014, Eq. 1).
 

@@ -36,11 +36,22 @@ def build_model(config: Config):
                             learn_std=mc.q_std == "learned")
   image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
   q_dim = spec.q_dim if mc.model == "infogan" else 0
-  generator, discriminator = networks.build_gan_networks(
-      mc.architecture, spec.noise_dim + spec.code_dim, image_shape, q_dim)
+  num_classes = 0
+  input_dim = spec.noise_dim + spec.code_dim
   kwargs = dict(generator_loss=mc.generator_loss, seed=config.runtime.seed)
   if mc.model == "infogan":
     kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont, q_step=mc.q_step)
+  if mc.model == "cgan":
+    num_classes = data_lib.NUM_CLASSES[config.data.dataset]
+    if not num_classes:
+      raise ValueError(f"--model=cgan needs class labels, and {config.data.dataset} has none")
+    if spec.to_spec() != f"cat:{num_classes}":
+      raise ValueError(f"--model=cgan conditions on the {num_classes} labels of "
+                       f"{config.data.dataset}: set --codes=cat:{num_classes}")
+    input_dim = spec.noise_dim  # labels enter G through an embedding
+    kwargs.update(mismatch_weight=mc.mismatch_weight)
+  generator, discriminator = networks.build_gan_networks(
+      mc.architecture, input_dim, image_shape, q_dim, num_classes)
   return MODELS[mc.model](generator, discriminator, spec, **kwargs)
 
 

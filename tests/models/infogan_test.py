@@ -5,7 +5,7 @@ from absl.testing import parameterized
 
 from tfgan_info import latents
 from tfgan_info import networks
-from tfgan_info.models import GAN, InfoGAN
+from tfgan_info.models import InfoGAN
 
 
 def make_model(seed=0, codes="cat:10,uniform:1,uniform:1", noise_dim=62, jit=False,
@@ -134,21 +134,6 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
       make_model(codes="")
     with self.assertRaisesRegex(ValueError, "Unknown q_step"):
       make_model(q_step="both")
-
-
-class GANTest(tf.test.TestCase):
-
-  def test_plain_gan_one_step(self):
-    model = make_model(model_cls=GAN, codes="", generator_loss="minimax")
-    before = weights(model)
-    logs = model.fit(batches(8), epochs=1, verbose=0).history
-    self.assertSetEqual(set(logs), {"d_loss", "g_loss", "d_real", "d_fake"})
-    self.assertTrue(all(np.isfinite(v[-1]) for v in logs.values()))
-    self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
-
-  def test_unknown_generator_loss(self):
-    with self.assertRaisesRegex(ValueError, "Unknown generator loss"):
-      make_model(model_cls=GAN, codes="", generator_loss="wasserstein")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,31 @@ import tensorflow_datasets as tfds
 
 from tfgan_info.data import raw
 
-DATASETS = ("mnist", "fashion_mnist")
-IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1)}
-NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10}
+# Offline builds exist for mnist and fashion_mnist (raw.RAW_FILES); the RGB sets need tfds'
+# download (users with internet).
+DATASETS = ("mnist", "fashion_mnist", "cifar10", "svhn_cropped", "celeb_a")
+IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "cifar10": (32, 32, 3),
+                "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3)}
+NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 10,
+               "celeb_a": 0}  # 0: no class label (the "label" feature is 0)
+CELEB_A_CROP = 108  # the central crop resized to 64x64, as in the DCGAN reference code
+
+
+def center_crop_resize(image, crop: int, size: int):
+  """uint8 image [H, W, C] -> its central crop x crop square resized to uint8 [size, size, C]."""
+  h, w = tf.shape(image)[0], tf.shape(image)[1]
+  top, left = (h - crop) // 2, (w - crop) // 2
+  square = image[top:top + crop, left:left + crop]
+  resized = tf.image.resize(tf.cast(square, tf.float32), (size, size), method="area")
+  return tf.cast(tf.clip_by_value(tf.round(resized), 0.0, 255.0), tf.uint8)
+
+
+def to_example(name: str, ex):
+  """A tfds example of dataset ``name`` -> {"image": uint8 IMAGE_SHAPES[name], "label": int64}."""
+  if name == "celeb_a":
+    return {"image": center_crop_resize(ex["image"], CELEB_A_CROP, IMAGE_SHAPES[name][0]),
+            "label": tf.constant(0, tf.int64)}
+  return {"image": ex["image"], "label": tf.cast(ex["label"], tf.int64)}
 
 
 def load(name: str, split: str, data_dir: Optional[str] = None,
@@ -34,8 +56,7 @@ def load(name: str, split: str, data_dir: Optional[str] = None,
     builder = tfds.builder(name, data_dir=data_dir)
     builder.download_and_prepare()
   ds = builder.as_dataset(split=split, shuffle_files=False)
-  return ds.map(lambda ex: {"image": ex["image"], "label": ex["label"]},
-                num_parallel_calls=tf.data.AUTOTUNE)
+  return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def scale_images(images, value_range: Tuple[float, float] = (-1.0, 1.0)):

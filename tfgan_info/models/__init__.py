@@ -1,9 +1,11 @@
 """One module per model; all share `gan.GAN`'s train_step skeleton."""
 
+from tfgan_info.models.conditional_gan import ConditionalGAN
 from tfgan_info.models.gan import GAN
 from tfgan_info.models.infogan import InfoGAN
 
 MODELS = {
+    "cgan": ConditionalGAN,
     "gan": GAN,
     "infogan": InfoGAN,
 }

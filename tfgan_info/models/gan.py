@@ -68,16 +68,20 @@ class GAN(keras.Model):
     self.g_optimizer.build(self.generator_step_variables())
 
   # -- generator inputs ------------------------------------------------------------------
-  def sample_latents(self, batch_size) -> Tuple[tf.Tensor, tf.Tensor]:
-    """(noise, codes) for this replica's ``batch_size`` rows, from the seeded priors.
+  def sample_global(self, sample_fn, batch_size):
+    """This replica's ``batch_size`` rows of sample_fn(global batch, seed) (a nest of tensors).
 
-    Every replica draws the same global batch and keeps its own rows, so a step under
-    MirroredStrategy sees the same latents as the step on one device.
+    Every replica draws the same global batch from the model's seed generator and keeps its
+    own rows, so a step under MirroredStrategy sees the same random values as on one device.
     """
     ctx = tf.distribute.get_replica_context()
     replicas = 1 if ctx is None else ctx.num_replicas_in_sync
-    noise, codes = self.latent_spec.sample(batch_size * replicas, self.seed_generator.next())
-    return _replica_slice(noise, batch_size), _replica_slice(codes, batch_size)
+    values = sample_fn(batch_size * replicas, self.seed_generator.next())
+    return tf.nest.map_structure(lambda t: _replica_slice(t, batch_size), values)
+
+  def sample_latents(self, batch_size) -> Tuple[tf.Tensor, tf.Tensor]:
+    """(noise [batch, noise_dim], codes [batch, code_dim]) for this replica, from the priors."""
+    return self.sample_global(self.latent_spec.sample, batch_size)
 
   def call(self, latent, training=False):
     """Images G(latent) for latent [batch, noise_dim + code_dim]."""
@@ -89,6 +93,20 @@ class GAN(keras.Model):
 
   # -- hooks -----------------------------------------------------------------------------
   q_in_discriminator_step = False  # whether code_terms also enter the D-step loss
+  conditional = False  # whether G and D take labels (the codes of a conditional GAN)
+
+  def discriminate(self, images, codes, training=False):
+    """D's (logits [batch, 1], Q output or None) for images and the codes they were made with.
+
+    An unconditional D ignores ``codes``; a conditional GAN passes its labels.
+    """
+    del codes
+    return self.discriminator(images, training=training)
+
+  def real_codes(self, data):
+    """The codes D pairs with real images (None: D sees no codes)."""
+    del data
+    return None
 
   def discriminator_step_variables(self):
     return self.discriminator.d_variables
@@ -107,8 +125,8 @@ class GAN(keras.Model):
     fake = self.generate(noise, codes, training=True)
     # Real and fake batches go through D separately (Radford et al. 2015), so D's batch-norm
     # statistics in the D step match those of the G step, which sees a fake-only batch.
-    real_logits, _ = self.discriminator(real, training=True)
-    fake_logits, fake_q = self.discriminator(fake, training=True)
+    real_logits, _ = self.discriminate(real, self.real_codes(data), training=True)
+    fake_logits, fake_q = self.discriminate(fake, codes, training=True)
     loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
     report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
               "d_fake": tf.sigmoid(fake_logits[:, 0])}
@@ -121,7 +139,7 @@ class GAN(keras.Model):
     """Per-example G-step loss [batch] and the per-example terms to report."""
     del data
     fake = self.generate(noise, codes, training=True)
-    logits, q = self.discriminator(fake, training=True)
+    logits, q = self.discriminate(fake, codes, training=True)
     adversarial = self.generator_loss_fn(logits)
     penalty, report = self.code_terms(codes, q)
     report["g_loss"] = adversarial

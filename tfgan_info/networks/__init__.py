@@ -1,21 +1,30 @@
 """Keras builders for generators, discriminators (with Q heads), encoders, classifiers."""
 
+from tfgan_info.networks import dcgan
 from tfgan_info.networks import infogan_mnist
+from tfgan_info.networks import mlp
+from tfgan_info.networks.conditional import build_conditional_generator
 from tfgan_info.networks.discriminator import Discriminator
 
 ARCHITECTURES = {
+    "dcgan": dcgan,
     "infogan_mnist": infogan_mnist,
+    "mlp": mlp,
 }
 
 
-def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim: int = 0):
+def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim: int = 0,
+                       num_classes: int = 0):
   """Builds (generator, discriminator) of a named architecture.
 
   Args:
     architecture: a key of ARCHITECTURES.
-    input_dim: generator input width (noise_dim + code_dim).
+    input_dim: generator input width: noise_dim + code_dim, or for a conditional G
+      (num_classes > 0) noise_dim alone, the labels entering through an embedding.
     image_shape: (H, W, C) of the data.
     q_dim: Q head width (0: no Q head).
+    num_classes: > 0 for a conditional pair: G takes [noise, labels] and D projects a label
+      embedding on its features.
 
   Raises:
     ValueError: if the architecture is unknown or does not fit the image shape.
@@ -24,5 +33,9 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim: in
     raise ValueError(
         f"Unknown architecture {architecture!r}: use one of {sorted(ARCHITECTURES)}")
   module = ARCHITECTURES[architecture]
-  return (module.build_generator(input_dim, image_shape),
-          module.build_discriminator(image_shape, q_dim))
+  if num_classes:
+    generator = build_conditional_generator(module.build_generator, input_dim, num_classes,
+                                            image_shape)
+  else:
+    generator = module.build_generator(input_dim, image_shape)
+  return generator, module.build_discriminator(image_shape, q_dim, num_classes)

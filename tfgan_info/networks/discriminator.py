@@ -1,27 +1,55 @@
-"""A discriminator as a shared body with a D head and an optional Q head."""
+"""A discriminator as a shared body with a D head, an optional Q head and optional labels."""
 
 import keras
+import tensorflow as tf
+from keras import layers
 
 
 class Discriminator(keras.Model):
-  """D(x) and Q(c|x) sharing one body (Chen et al. 2016, Sec. 6).
+  """D(x) (or D(x, y)) and Q(c|x) sharing one body (Chen et al. 2016, Sec. 6).
+
+  With ``class_embedding`` the discriminator is conditional, by projection (Miyato & Koyama
+  2018, Eq. 3): D(x, y) = sigmoid(psi(phi(x)) + embed(y) . phi(x)), where phi is the body,
+  psi the D head and embed a learned [num_classes, F] label embedding.
 
   Args:
     body: keras.Model, images [batch, H, W, C] -> features [batch, F].
     d_head: keras.Model, features -> real/fake logits [batch, 1].
     q_head: optional keras.Model, features -> Q parameters [batch, q_dim] (plain tensors).
+    class_embedding: optional `keras.layers.Embedding(num_classes, F)` for labels.
   """
 
-  def __init__(self, body, d_head, q_head=None, **kwargs):
+  def __init__(self, body, d_head, q_head=None, class_embedding=None, **kwargs):
     super().__init__(**kwargs)
     self.body = body
     self.d_head = d_head
     self.q_head = q_head
+    self.class_embedding = class_embedding
+    if class_embedding is not None and not class_embedding.built:
+      class_embedding.build((None,))  # variables exist before the first call (optimizer.build)
 
-  def call(self, images, training=False):
-    """Returns (logits [batch, 1], q [batch, q_dim] or None)."""
+  @property
+  def conditional(self) -> bool:
+    return self.class_embedding is not None
+
+  def call(self, images, labels=None, training=False):
+    """Returns (logits [batch, 1], q [batch, q_dim] or None).
+
+    Args:
+      images: [batch, H, W, C].
+      labels: int [batch], required by (and only by) a conditional discriminator.
+
+    Raises:
+      ValueError: if labels are missing for a conditional D or given to an unconditional one.
+    """
+    if self.conditional != (labels is not None):
+      raise ValueError("A conditional discriminator needs labels; an unconditional one "
+                       "takes none")
     features = self.body(images, training=training)
     logits = self.d_head(features, training=training)
+    if self.conditional:
+      projection = tf.reduce_sum(self.class_embedding(labels) * features, -1, keepdims=True)
+      logits = logits + tf.cast(projection, logits.dtype)
     q = self.q_head(features, training=training) if self.q_head is not None else None
     return logits, q
 
@@ -31,10 +59,33 @@ class Discriminator(keras.Model):
 
   @property
   def d_variables(self):
-    """Trainable variables of the body and the D head (updated by the D step)."""
-    return self.body.trainable_variables + self.d_head.trainable_variables
+    """Trainable variables of the body, the D head and the label embedding (the D step's)."""
+    extra = self.class_embedding.trainable_variables if self.conditional else []
+    return self.body.trainable_variables + self.d_head.trainable_variables + extra
 
   @property
   def q_variables(self):
     """Trainable variables of the Q head alone (updated by the G+Q step)."""
     return [] if self.q_head is None else self.q_head.trainable_variables
+
+
+def heads(feature_dim: int, q_dim: int = 0, num_classes: int = 0, leak: float = 0.1,
+          q_units: int = 128):
+  """The heads on a body's [batch, feature_dim] features.
+
+  Returns:
+    (d_head: FC1 logits; q_head: FC q_units - BN - LeakyReLU - FC q_dim (InfoGAN paper,
+    Table 1), or None if q_dim == 0; class_embedding: Embedding(num_classes, feature_dim)
+    for a projection discriminator, or None if num_classes == 0).
+  """
+  f_in = keras.Input((feature_dim,), name="features")
+  d_head = keras.Model(f_in, layers.Dense(1, dtype="float32")(f_in), name="d_head")
+  q_head = None
+  if q_dim > 0:
+    q = layers.Dense(q_units, use_bias=False)(f_in)
+    q = layers.LeakyReLU(leak)(layers.BatchNormalization()(q))
+    q_head = keras.Model(f_in, layers.Dense(q_dim, dtype="float32")(q), name="q_head")
+  class_embedding = None
+  if num_classes > 0:
+    class_embedding = layers.Embedding(num_classes, feature_dim, name="class_embedding")
+  return d_head, q_head, class_embedding

@@ -8,7 +8,7 @@ G:   FC1024 BN ReLU - FC 7x7x128 BN ReLU - upconv64 4x4 s2 BN ReLU - upconv C 4x
 import keras
 from keras import layers
 
-from tfgan_info.networks.discriminator import Discriminator
+from tfgan_info.networks.discriminator import Discriminator, heads
 
 LEAK = 0.1
 
@@ -34,8 +34,9 @@ def build_generator(input_dim: int, image_shape=(28, 28, 1), name="generator"):
   return keras.Model(inputs, outputs, name=name)
 
 
-def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, name="discriminator"):
-  """D body + D head (+ Q head with q_dim outputs when q_dim > 0).
+def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, num_classes: int = 0,
+                        name="discriminator"):
+  """D body + heads (Q head when q_dim > 0, label projection when num_classes > 0).
 
   Returns:
     `Discriminator` whose call maps images [batch, 28, 28, C] to (logits [batch, 1],
@@ -51,11 +52,4 @@ def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, name="discrimin
   features = layers.LeakyReLU(LEAK)(layers.BatchNormalization()(x))
   body = keras.Model(inputs, features, name="body")
 
-  f_in = keras.Input((1024,), name="features")
-  d_head = keras.Model(f_in, layers.Dense(1, dtype="float32")(f_in), name="d_head")
-  q_head = None
-  if q_dim > 0:
-    q = layers.Dense(128, use_bias=False)(f_in)
-    q = layers.LeakyReLU(LEAK)(layers.BatchNormalization()(q))
-    q_head = keras.Model(f_in, layers.Dense(q_dim, dtype="float32")(q), name="q_head")
-  return Discriminator(body, d_head, q_head, name=name)
+  return Discriminator(body, *heads(1024, q_dim, num_classes, leak=LEAK), name=name)

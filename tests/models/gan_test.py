@@ -1,0 +1,102 @@
+import keras
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+from scipy import stats
+
+from tests.models.infogan_test import batches, weights
+from tfgan_info import latents
+from tfgan_info import networks
+from tfgan_info.models import GAN, ConditionalGAN, InfoGAN
+from tfgan_info.networks import mlp
+
+
+def make_gan(architecture="dcgan", noise_dim=16, seed=0, **kwargs):
+  keras.utils.set_random_seed(seed)
+  spec = latents.LatentSpec("", noise_dim)
+  g, d = networks.build_gan_networks(architecture, noise_dim, (28, 28, 1))
+  model = GAN(g, d, spec, seed=seed, **kwargs)
+  model.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5),
+                jit_compile=False)
+  model.build_optimizers()
+  return model
+
+
+class GANTest(tf.test.TestCase, parameterized.TestCase):
+
+  @parameterized.product(architecture=["mlp", "dcgan", "infogan_mnist"],
+                         generator_loss=["non_saturating", "minimax"])
+  def test_one_step(self, architecture, generator_loss):
+    model = make_gan(architecture, generator_loss=generator_loss)
+    before = weights(model)
+    logs = model.fit(batches(8), epochs=1, verbose=0).history
+    self.assertSetEqual(set(logs), {"d_loss", "g_loss", "d_real", "d_fake"})
+    self.assertTrue(all(np.isfinite(v[-1]) for v in logs.values()))
+    self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
+
+  def test_generator_loss_flag_selects_the_objective(self):
+    model = make_gan("mlp", generator_loss="minimax")
+    data = next(iter(batches(8)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    loss, _ = model.generator_terms(data, noise, codes)
+    self.assertAllLessEqual(loss.numpy(), 0.0)  # log(1 - D(G(z))) <= 0
+    model = make_gan("mlp", generator_loss="non_saturating")
+    loss, _ = model.generator_terms(data, noise, codes)
+    self.assertAllGreaterEqual(loss.numpy(), 0.0)  # -log D(G(z)) >= 0
+
+  def test_unknown_generator_loss(self):
+    with self.assertRaisesRegex(ValueError, "Unknown generator loss"):
+      make_gan("mlp", generator_loss="wasserstein")
+
+  def test_models_share_one_train_step(self):
+    # No model copies the D-step / G-step logic: they only fill GAN's hooks.
+    for cls in (ConditionalGAN, InfoGAN):
+      self.assertIs(cls.train_step, GAN.train_step)
+      self.assertIs(cls._step, GAN._step)  # pylint: disable=protected-access
+
+
+class OptimalDiscriminatorTest(tf.test.TestCase):
+  """The GAN D step on fixed 1-D p_data and p_g drives D to D*(x) = p_data / (p_data + p_g).
+
+  (Goodfellow et al. 2014, Prop. 1.) G is frozen to the affine map x = 1 + 0.5 z of
+  z ~ N(0, 1), so p_g = N(1, 0.5^2); p_data = N(0, 1). Only D trains, through the model's own
+  `discriminator_terms`.
+  """
+
+  def test_discriminator_approaches_optimum(self):
+    keras.utils.set_random_seed(0)
+    z = keras.Input((1,))
+    shift = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(0.5),
+                               bias_initializer=keras.initializers.Constant(1.0),
+                               trainable=False)
+    generator = keras.Model(z, shift(z))
+    model = GAN(generator, mlp.build_discriminator((1,)), latents.LatentSpec("", 1), seed=0)
+    optimizer = keras.optimizers.Adam(1e-3)
+    variables = model.discriminator_step_variables()
+    batch, steps = 512, 1500
+
+    @tf.function
+    def d_step(real):
+      noise, codes = model.sample_latents(batch)
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model.discriminator_terms({"image": real}, noise, codes)[0])
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+      return loss
+
+    rng = np.random.default_rng(0)
+    for _ in range(steps):
+      d_step(tf.constant(rng.normal(size=(batch, 1)), tf.float32))
+
+    x = np.linspace(-1.5, 2.0, 36, dtype=np.float32)[:, None]
+    p_data, p_g = stats.norm.pdf(x, 0.0, 1.0), stats.norm.pdf(x, 1.0, 0.5)
+    optimum = (p_data / (p_data + p_g))[:, 0]
+    logits, _ = model.discriminator(x)
+    trained = tf.sigmoid(logits[:, 0]).numpy()
+    self.assertLess(np.max(np.abs(trained - optimum)), 0.06)
+    # D* is not monotonic here (p_g is narrower than p_data): D must follow its dip.
+    self.assertLess(trained[np.argmin(optimum)], 0.3)
+    self.assertGreater(trained[0], 0.8)
+
+
+if __name__ == "__main__":
+  tf.test.main()

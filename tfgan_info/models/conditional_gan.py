@@ -1,0 +1,99 @@
+"""Conditional GAN (Mirza and Osindero 2014) with a matching-aware discriminator.
+
+min_G max_D  E[log D(x, y)] + E[log(1 - D(G(z, y), y))] + w E[log(1 - D(x, y'))],   y' != y
+
+The last term (Reed et al. 2016, Sec. 4.1) makes D reject a real image paired with a wrong
+label, so D, and through it G, must use the label. Labels enter G through an embedding
+concatenated to z, and D by projection (`networks.Discriminator`). The GAN base samples the
+labels of generated images as its one categorical code, uniformly over the K classes.
+"""
+
+import tensorflow as tf
+
+from tfgan_info import losses
+from tfgan_info.models.gan import GAN
+
+
+class ConditionalGAN(GAN):
+  """GAN whose G and D both see the class label.
+
+  Args:
+    generator: keras.Model [noise [batch, noise_dim], labels int32 [batch]] -> images.
+    discriminator: conditional `networks.Discriminator` (with a class embedding).
+    latent_spec: `latents.LatentSpec` with exactly one code, cat:K (the labels).
+    mismatch_weight: weight w of the wrong-label term (0 turns it off).
+    Others: see `GAN`.
+
+  Raises:
+    ValueError: if the codes are not one categorical code, D is unconditional or w < 0.
+  """
+
+  conditional = True
+
+  def __init__(self, generator, discriminator, latent_spec, mismatch_weight: float = 1.0,
+               **kwargs):
+    codes = latent_spec.codes
+    if len(codes) != 1 or not codes[0].is_categorical:
+      raise ValueError("A conditional GAN's only code is its label: set --codes=cat:K with K "
+                       f"the number of classes, got {latent_spec.to_spec()!r}")
+    if not discriminator.conditional:
+      raise ValueError("A conditional GAN needs a conditional discriminator (num_classes > 0)")
+    if mismatch_weight < 0:
+      raise ValueError(f"mismatch_weight must be >= 0, got {mismatch_weight}")
+    self.mismatch_weight = float(mismatch_weight)
+    super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+  @property
+  def num_classes(self) -> int:
+    return self.latent_spec.codes[0].size
+
+  def tracked_names(self):
+    return super().tracked_names() + ("d_mismatch",)
+
+  @staticmethod
+  def labels_of(labels_or_codes):
+    """int32 labels [batch] from labels [batch] or one-hot codes [batch, K]."""
+    t = tf.convert_to_tensor(labels_or_codes)
+    if t.shape.rank == 2:
+      return tf.argmax(t, axis=-1, output_type=tf.int32)
+    return tf.cast(t, tf.int32)
+
+  def call(self, latent, training=False):
+    """Images for latent [batch, noise_dim + K] (noise, then one-hot labels)."""
+    noise, codes = tf.split(latent, [self.latent_spec.noise_dim, self.num_classes], axis=-1)
+    return self.generate(noise, codes, training=training)
+
+  def generate(self, noise, labels, training=False):
+    """Images [batch, H, W, C] of the requested classes.
+
+    Args:
+      noise: [batch, noise_dim].
+      labels: int labels [batch] or one-hot codes [batch, K].
+    """
+    noise = tf.convert_to_tensor(noise, tf.float32)
+    return self.generator([noise, self.labels_of(labels)], training=training)
+
+  def real_codes(self, data):
+    return data["label"]
+
+  def discriminate(self, images, codes, training=False):
+    return self.discriminator(images, labels=self.labels_of(codes), training=training)
+
+  def wrong_labels(self, labels):
+    """A label y' != y for each y of labels [batch], uniform over the K - 1 others."""
+    k = self.num_classes
+    offsets = self.sample_global(
+        lambda n, seed: tf.random.stateless_uniform([n], tf.cast(seed, tf.int32), 1, k,
+                                                    dtype=tf.int32),
+        tf.shape(labels)[0])
+    return (labels + offsets) % k
+
+  def discriminator_terms(self, data, noise, codes):
+    """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels."""
+    loss, report = super().discriminator_terms(data, noise, codes)
+    wrong = self.wrong_labels(self.labels_of(data["label"]))
+    logits, _ = self.discriminator(data["image"], labels=wrong, training=True)
+    loss += self.mismatch_weight * losses.wrong_label_discriminator_loss(logits)
+    report["d_loss"] = loss
+    report["d_mismatch"] = tf.sigmoid(logits[:, 0])
+    return loss, report

@@ -1,0 +1,46 @@
+"""Fully connected G and D, as in the original GAN (Goodfellow et al. 2014, Sec. 5).
+
+G: FC256 - FC512 - FC1024 (ReLU, batch norm) - FC prod(shape), tanh, reshaped to the data.
+D: flatten - FC512 - FC256 (LeakyReLU 0.2) - D head FC1. (Goodfellow et al. used maxout
+units and dropout in D; LeakyReLU is the common modern substitute.) Works for any data shape,
+including 1-D toy data of shape (1,).
+"""
+
+import math
+
+import keras
+from keras import layers
+
+from tfgan_info.networks.discriminator import Discriminator, heads
+
+LEAK = 0.2
+G_UNITS = (256, 512, 1024)
+D_UNITS = (512, 256)
+
+
+def build_generator(input_dim: int, image_shape=(28, 28, 1), name="generator"):
+  """G: [batch, input_dim] -> data [batch, *image_shape] in [-1, 1]."""
+  inputs = keras.Input((input_dim,), name="latent")
+  x = inputs
+  for units in G_UNITS:
+    x = layers.Dense(units, use_bias=False)(x)
+    x = layers.ReLU()(layers.BatchNormalization()(x))
+  x = layers.Dense(math.prod(image_shape))(x)
+  x = layers.Activation("tanh", dtype="float32")(x)
+  outputs = layers.Reshape(tuple(image_shape))(x)
+  return keras.Model(inputs, outputs, name=name)
+
+
+def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, num_classes: int = 0,
+                        name="discriminator"):
+  """D body (flatten, FC512, FC256) + heads; see `discriminator.heads` for q_dim/num_classes.
+
+  Returns:
+    `Discriminator` mapping data [batch, *image_shape] to (logits [batch, 1], q or None).
+  """
+  inputs = keras.Input(tuple(image_shape), name="image")
+  x = layers.Flatten()(inputs)
+  for units in D_UNITS:
+    x = layers.LeakyReLU(LEAK)(layers.Dense(units)(x))
+  body = keras.Model(inputs, x, name="body")
+  return Discriminator(body, *heads(D_UNITS[-1], q_dim, num_classes, leak=LEAK), name=name)
