@@ -6,6 +6,8 @@ import tensorflow as tf
 
 from tests.models.infogan_test import make_model
 from tfgan_info import callbacks
+from tfgan_info import latents
+from tfgan_info.models import GAN
 
 
 class CallbacksTest(tf.test.TestCase):
@@ -24,13 +26,30 @@ class CallbacksTest(tf.test.TestCase):
   def test_traversal_grids_one_per_continuous_code(self):
     model = make_model()
     grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 5))
-    self.assertSetEqual(set(grids), {"traversal_code1", "traversal_code2"})
+    self.assertSetEqual(set(grids),
+                        {"samples", "categories", "traversal_code1", "traversal_code2"})
     self.assertEqual(grids["traversal_code1"].shape, (10 * 29 + 1, 5 * 29 + 1, 1))
 
   def test_grid_without_continuous_codes(self):
     model = make_model(codes="cat:10")
     grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 4))
+    self.assertSetEqual(set(grids), {"samples", "categories"})
     self.assertEqual(grids["samples"].shape, (8 * 29 + 1, 4 * 29 + 1, 1))
+    self.assertEqual(grids["categories"].shape, (10 * 29 + 1, 4 * 29 + 1, 1))
+
+  def test_grid_without_codes(self):
+    model = make_model(model_cls=GAN, codes="")
+    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 3))
+    self.assertSetEqual(set(grids), {"samples"})
+
+  def test_category_rows_share_noise_and_hold_one_category(self):
+    spec = latents.LatentSpec("uniform:1,cat:3", 4)
+    noise, codes = callbacks.category_inputs(spec, cols=5, seed=1)
+    self.assertEqual(noise.shape, (15, 4))
+    self.assertAllClose(noise[:5], noise[5:10])        # column j: same z in every row
+    self.assertNotAllClose(noise[0], noise[1])
+    self.assertAllEqual(codes[:, 1:].argmax(1), np.repeat(np.arange(3), 5))
+    self.assertAllEqual(codes[:, 0], np.zeros(15))     # other codes held at 0
 
 
 

@@ -8,6 +8,7 @@ from tfgan_info import data
 from tfgan_info import evaluate
 from tfgan_info import metrics
 from tfgan_info import train_lib
+from tfgan_info.networks import classifier
 
 
 class EvaluateTest(tf.test.TestCase):
@@ -15,7 +16,7 @@ class EvaluateTest(tf.test.TestCase):
   def test_evaluates_an_exported_run(self):
     model_dir = os.path.join(self.get_temp_dir(), "eval_run")
     model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2))
-    results = evaluate.evaluate(model_dir, batch_size=1000)
+    results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     self.assertEqual(results["num_examples"], 10000)
     # The same number from the Keras model in memory (not the SavedModel).
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
@@ -29,6 +30,44 @@ class EvaluateTest(tf.test.TestCase):
       saved = json.load(f)
     self.assertEqual(saved["c1_matched_accuracy"], results["c1_matched_accuracy"])
     self.assertTrue(saved["export"].endswith(os.path.join("export", "infogan", "2")))
+
+    self.assertNotIn("classifier_fid", results)
+
+  def test_sample_quality_of_a_conditional_gan(self):
+    model_dir = os.path.join(self.get_temp_dir(), "cgan_run")
+    config = testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=dict(model="cgan", architecture="dcgan", codes="cat:10", noise_dim=8))
+    train_lib.run(config)
+    classifier_dir = os.path.join(self.get_temp_dir(), "clf")
+    os.makedirs(classifier_dir)
+    clf = classifier.build_classifier((28, 28, 1), 10)
+    clf.save(os.path.join(classifier_dir, "classifier.keras"))
+    results = evaluate.evaluate(model_dir, batch_size=1000, classifier_dir=classifier_dir,
+                                num_samples=300, inception=True,
+                                inception_weights="/nonexistent/inception_v3.h5")
+    self.assertEqual(results["num_generated"], 300)
+    self.assertGreaterEqual(results["classifier_fid"], 0.0)
+    self.assertGreater(results["classifier_fid"], results["real_train_classifier_fid"])
+    for key in ("classifier_score", "real_test_classifier_score"):
+      self.assertBetween(results[key], 1.0, 10.0)
+    self.assertBetween(results["conditional_accuracy"], 0.0, 1.0)
+    self.assertLen(results["conditional_per_class_accuracy"], 10)
+    self.assertIn("skipped", results["inception_metrics_skipped"])
+    self.assertNotIn("c1_matched_accuracy", results)  # no Q head
+    # The conditional accuracy is the classifier's agreement with the sampled labels.
+    loaded = tf.saved_model.load(results["export"])
+    images, labels = evaluate.generate_samples(loaded, 300)
+    probs = tf.nn.softmax(clf(images, training=False)).numpy()
+    self.assertAllClose(results["conditional_accuracy"], (probs.argmax(1) == labels).mean())
+
+  def test_missing_classifier_is_reported(self):
+    model_dir = os.path.join(self.get_temp_dir(), "gan_run")
+    train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=dict(model="gan", architecture="mlp", codes="", noise_dim=8)))
+    results = evaluate.evaluate(model_dir, classifier_dir=self.get_temp_dir() + "/none",
+                                num_samples=20)
+    self.assertIn("tools/train_classifier.py", results["classifier_metrics_skipped"])
+    self.assertNotIn("classifier_fid", results)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from tests.models.conditional_gan_test import make_cgan
 from tests.models.infogan_test import batches, make_model
 from tfgan_info import export
 
@@ -60,6 +61,33 @@ class ExportTest(tf.test.TestCase):
     self.assertEqual(export.latest_export(self.model_dir, "infogan"), path)
     with self.assertRaisesRegex(FileNotFoundError, "No SavedModel version"):
       export.latest_export(self.model_dir, "other")
+
+
+class ConditionalExportTest(tf.test.TestCase):
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.model = make_cgan(noise_dim=8)
+    cls.model.fit(batches(8), epochs=1, verbose=0)
+    model_dir = tf.compat.v1.test.get_temp_dir() + "/cgan_export_test"
+    cls.loaded = tf.saved_model.load(export.export(cls.model, model_dir, "cgan", 1))
+
+  def test_generate_takes_labels(self):
+    self.assertSetEqual(set(self.loaded.signatures), {"serving_default", "generate", "sample"})
+    noise = np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)
+    labels = np.array([2, 7, 7], np.int32)
+    out = self.loaded.signatures["serving_default"](noise=noise, labels=labels)
+    self.assertAllClose(out["images"], self.model.generate(noise, labels), atol=1e-5)
+    with self.assertRaises((ValueError, TypeError)):
+      self.loaded.generate(noise, labels[:, None])
+
+  def test_sample_returns_its_labels(self):
+    out = self.loaded.sample(tf.constant(5), tf.constant(3, tf.int64))
+    self.assertEqual(out["labels"].dtype, tf.int32)
+    self.assertAllEqual(out["labels"], np.argmax(out["codes"], -1))
+    self.assertAllClose(out["images"], self.model.generate(out["noise"], out["labels"]),
+                        atol=1e-5)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,19 @@ class TrainLibTest(tf.test.TestCase):
       train_lib.run(testutil.tiny_config(model_dir).replace(model={"codes": ""}))
     self.assertFalse(os.path.exists(os.path.join(model_dir, "config.json")))
 
+  def test_conditional_gan_must_condition_on_the_dataset_labels(self):
+    base = testutil.tiny_config(self.get_temp_dir())
+    with self.assertRaisesRegex(ValueError, "--codes=cat:10"):
+      train_lib.build_model(base.replace(model=dict(model="cgan", architecture="mlp",
+                                                    codes="cat:5")))
+    with self.assertRaisesRegex(ValueError, "has none"):
+      train_lib.build_model(base.replace(data=dict(dataset="celeb_a"), model=dict(
+          model="cgan", architecture="dcgan", codes="cat:10")))
+    model = train_lib.build_model(base.replace(model=dict(model="cgan", architecture="mlp",
+                                                          codes="cat:10", noise_dim=7)))
+    self.assertTrue(model.conditional)
+    self.assertEqual(model.generator.input_shape, [(None, 7), (None,)])
+
 
 if __name__ == "__main__":
   tf.test.main()

@@ -1,7 +1,7 @@
 """SavedModel endpoints for TF Serving (style convention 10).
 
 Layout: ``model_dir/export/<name>/<version>/`` with an integer version (the training step), the
-directory layout TF Serving polls. Endpoints of a model with codes:
+directory layout TF Serving polls. Endpoints:
 
 - ``generate`` (also ``serving_default``): noise [N, noise_dim], codes [N, code_dim] ->
   {"images": [N, H, W, C]} in the generator's range [-1, 1]. A conditional GAN takes
@@ -57,6 +57,8 @@ def build_archive(model) -> keras.export.ExportArchive:
   # needed to serve a plain or conditional GAN.
   archive.track(model.generator)
   if hasattr(model, "infer_codes"):
+    if not model.discriminator.built:  # e.g. restored and exported without a training step
+      model.discriminator(tf.zeros((1,) + image_shape))
     archive.track(model.discriminator)
 
   if model.conditional:

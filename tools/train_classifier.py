@@ -28,7 +28,7 @@ def define_flags():
   flags.DEFINE_string("raw_data_dir", "", "Build offline from the original raw files here.")
   flags.DEFINE_string("data_dir", "", "tfds data folder ('' = tfds default).")
   flags.DEFINE_string("output_dir", "", "Where to save (default runs/classifier_<dataset>).")
-  flags.DEFINE_integer("epochs", 5, "Training epochs.", lower_bound=1)
+  flags.DEFINE_integer("epochs", 3, "Training epochs.", lower_bound=1)
   flags.DEFINE_integer("steps_per_epoch", 0, "Steps per epoch (0 = one pass over the data).",
                        lower_bound=0)
   flags.DEFINE_integer("batch_size", 128, "Batch size.", lower_bound=1)
@@ -38,7 +38,7 @@ def define_flags():
 
 
 def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data_dir: str = "",
-                     epochs: int = 5, steps_per_epoch: int = 0, batch_size: int = 128,
+                     epochs: int = 3, steps_per_epoch: int = 0, batch_size: int = 128,
                      learning_rate: float = 1e-3, seed: int = 0, jit_compile: bool = True,
                      verbose: int = 2):
   """Trains, evaluates on the test split and saves the classifier.
@@ -70,14 +70,15 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                 metrics=["accuracy"], jit_compile=jit_compile)
   start = time.perf_counter()
-  model.fit(train_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose)
+  history = model.fit(train_ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose)
   wall = time.perf_counter() - start
   _, accuracy = model.evaluate(test_ds, verbose=0)
 
   tf.io.gfile.makedirs(output_dir)
   path = os.path.join(output_dir, CLASSIFIER_FILE)
   model.save(path)
-  results = {"dataset": dataset, "test_accuracy": float(accuracy), "epochs": epochs,
+  results = {"dataset": dataset, "test_accuracy": float(accuracy),
+             "last_epoch_train_accuracy": float(history.history["accuracy"][-1]), "epochs": epochs,
              "steps_per_epoch": steps_per_epoch, "batch_size": batch_size,
              "train_wall_s": round(wall, 1), "path": path}
   with tf.io.gfile.GFile(os.path.join(output_dir, "results.json"), "w") as f:

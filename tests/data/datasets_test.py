@@ -4,6 +4,7 @@ from absl.testing import parameterized
 
 from tests import testutil
 from tfgan_info import data
+from tfgan_info.data import datasets
 
 
 class DatasetsTest(tf.test.TestCase, parameterized.TestCase):
@@ -52,6 +53,32 @@ class DatasetsTest(tf.test.TestCase, parameterized.TestCase):
       data.load("imagenet", "train")
     with self.assertRaisesRegex(ValueError, "batch_size"):
       data.pipeline(tf.data.Dataset.range(3), 0)
+
+  def test_rgb_datasets_are_declared(self):
+    for name, shape in [("cifar10", (32, 32, 3)), ("svhn_cropped", (32, 32, 3)),
+                        ("celeb_a", (64, 64, 3))]:
+      self.assertIn(name, data.DATASETS)
+      self.assertEqual(data.IMAGE_SHAPES[name], shape)
+    self.assertEqual(data.NUM_CLASSES["celeb_a"], 0)
+    # No offline build for them: a clear error, not a download attempt.
+    with self.assertRaisesRegex(data.RawDataError, "No offline build"):
+      data.load("cifar10", "train", self.get_temp_dir(), testutil.RAW_DATA_DIR)
+
+  def test_celeb_a_examples_are_center_cropped_to_64(self):
+    # A fake 218x178 CelebA image: a bright central 108x108 square on a dark frame.
+    image = np.zeros((218, 178, 3), np.uint8)
+    image[55:163, 35:143] = 200
+    ex = datasets.to_example("celeb_a", {"image": tf.constant(image), "attributes": {}})
+    self.assertEqual(ex["image"].shape, (64, 64, 3))
+    self.assertEqual(ex["image"].dtype, tf.uint8)
+    self.assertAllEqual(ex["image"], np.full((64, 64, 3), 200, np.uint8))
+    self.assertEqual(int(ex["label"]), 0)
+
+  def test_cifar_like_examples_keep_image_and_label(self):
+    image = np.random.default_rng(0).integers(0, 256, (32, 32, 3)).astype(np.uint8)
+    ex = datasets.to_example("cifar10", {"image": tf.constant(image), "label": tf.constant(7)})
+    self.assertAllEqual(ex["image"], image)
+    self.assertEqual(ex["label"].dtype, tf.int64)
 
 
 if __name__ == "__main__":

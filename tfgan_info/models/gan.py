@@ -1,9 +1,10 @@
 """The shared base of every adversarial model: one train_step skeleton.
 
 `GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
-subclasses change what the steps compute through hooks (`code_terms`, `discriminator_terms`,
-`generator_terms`, `discriminator_step_variables`, `generator_step_variables`) and never copy
-the skeleton. A DCGAN is this model with convolutional networks (Radford et al. 2015).
+subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
+`code_terms`, `discriminator_terms`, `generator_terms`, `discriminator_step_variables`,
+`generator_step_variables`) and never copy the skeleton. A DCGAN is this model with
+convolutional networks (Radford et al. 2015).
 """
 
 from typing import Dict, Tuple

@@ -1,0 +1,65 @@
+"""One-step smoke test of every shipped config, parsed exactly as the CLI parses it."""
+
+import contextlib
+import glob
+import os
+
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tests import testutil
+from tfgan_info import train
+from tfgan_info import train_lib
+
+CONFIGS = sorted(os.path.basename(p)[:-4] for p in glob.glob(
+    os.path.join(testutil.ROOT, "configs", "*.cfg")) if not p.endswith("base.cfg"))
+
+
+@contextlib.contextmanager
+def working_dir(path):
+  old = os.getcwd()
+  os.chdir(path)
+  try:
+    yield
+  finally:
+    os.chdir(old)
+
+
+def parse(name, *extra):
+  with working_dir(testutil.ROOT):  # flagfile includes are relative to the repo root
+    return train.parse_config(["train", f"--flagfile=configs/{name}.cfg", *extra])
+
+
+class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
+
+  def test_the_family_is_shipped(self):
+    self.assertContainsSubset(
+        ["gan_mnist", "dcgan_mnist", "dcgan_fashion_mnist", "cgan_mnist", "infogan_mnist"],
+        CONFIGS)
+
+  def test_configs_include_base(self):
+    for name in CONFIGS:
+      with open(os.path.join(testutil.ROOT, "configs", f"{name}.cfg")) as f:
+        self.assertIn("--flagfile=configs/base.cfg", f.read(), name)
+      config = parse(name)
+      self.assertEqual(config.data.batch_size, 64, name)  # from base.cfg
+      self.assertEqual(config.runtime.model_dir, f"runs/{name}", name)
+
+  @parameterized.parameters(*CONFIGS)
+  def test_one_step(self, name):
+    config = parse(name).replace(
+        data=dict(batch_size=8, raw_data_dir=testutil.RAW_DATA_DIR, data_dir=testutil.TFDS_DIR,
+                  shuffle_buffer=64),
+        runtime=dict(model_dir=os.path.join(self.get_temp_dir(), name), train_steps=1,
+                     steps_per_epoch=1, jit_compile=False, verbose=0))
+    model, path = train_lib.run(config)
+    self.assertEqual(int(model.d_optimizer.iterations), 1)
+    self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))
+    self.assertEqual(os.path.basename(path), "1")
+    loaded = tf.saved_model.load(path)
+    out = loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))
+    self.assertEqual(out["images"].shape[0], 2)
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,47 @@
+import numpy as np
+import tensorflow as tf
+
+from tfgan_info.metrics import fid
+from tfgan_info.metrics import sample_quality
+from tfgan_info.networks import classifier
+
+
+def toy_feature_fn(images):
+  """Features: mean and std of each image; probs: softmax over (mean, -mean)."""
+  flat = images.reshape(len(images), -1)
+  feats = np.stack([flat.mean(1), flat.std(1)], 1)
+  logits = np.stack([flat.mean(1), -flat.mean(1)], 1) * 5
+  return feats, np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+
+
+class SampleQualityTest(tf.test.TestCase):
+
+  def test_fid_and_score_of_a_feature_fn(self):
+    rng = np.random.default_rng(0)
+    real = rng.uniform(-1, 1, (300, 4, 4, 1)).astype(np.float32)
+    out = sample_quality.compute_sample_quality(real, real[::-1].copy(), toy_feature_fn,
+                                                splits=3, batch_size=64)
+    self.assertAllClose(out["fid"], 0.0, atol=1e-6)
+    shifted = np.clip(real + 0.5, -1, 1)
+    worse = sample_quality.compute_sample_quality(real, shifted, toy_feature_fn, splits=3)
+    f_real, _ = toy_feature_fn(real)
+    f_gen, _ = toy_feature_fn(shifted)
+    self.assertAllClose(worse["fid"], fid.compute_fid(f_real, f_gen)["fid"])
+    self.assertGreater(worse["fid"], 0.1)
+    self.assertBetween(worse["score"], 1.0, 2.0)
+
+  def test_classifier_feature_fn(self):
+    fn = sample_quality.classifier_feature_fn(classifier.build_classifier((28, 28, 1), 10))
+    feats, probs = fn(np.zeros((3, 28, 28, 1), np.float32))
+    self.assertEqual(feats.shape, (3, 128))
+    self.assertAllClose(probs.sum(1), np.ones(3), atol=1e-5)
+
+  def test_inception_without_weights_says_skipped(self):
+    fn, reason = sample_quality.load_inception("/nonexistent/inception_v3.h5")
+    self.assertIsNone(fn)
+    self.assertIn("standard FID/IS skipped", reason)
+    self.assertNotIn("\n", reason)
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,85 @@
+import keras
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tfgan_info import networks
+from tfgan_info.networks import dcgan
+
+
+def layer_types(model):
+  out = []
+  for layer in model.layers:
+    out.extend(layer_types(layer) if isinstance(layer, keras.Model) else [type(layer).__name__])
+  return out
+
+
+class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters((28, 1), (32, 3), (64, 3), (64, 1))
+  def test_shapes_and_range(self, size, channels):
+    shape = (size, size, channels)
+    g, d = networks.build_gan_networks("dcgan", 20, shape, q_dim=5)
+    images = g(tf.random.normal([2, 20]), training=False)
+    self.assertEqual(images.shape, (2,) + shape)
+    self.assertAllInRange(images, -1.0, 1.0)
+    logits, q = d(images, training=False)
+    self.assertEqual(logits.shape, (2, 1))
+    self.assertEqual(q.shape, (2, 5))
+
+  @parameterized.parameters(28, 32, 64)
+  def test_follows_radford_guidelines(self, size):
+    shape = (size, size, 3)
+    g = dcgan.build_generator(10, shape)
+    d = dcgan.build_discriminator(shape)
+    g_types, body_types = layer_types(g), layer_types(d.body)
+    # G: one projection of z, then only transposed convolutions; ReLU inside, tanh out.
+    self.assertEqual(g_types.count("Dense"), 1)
+    self.assertEqual(g_types.count("Conv2DTranspose"), dcgan.resolution_plan(shape)[1])
+    self.assertNotIn("LeakyReLU", g_types)
+    self.assertEqual(g.layers[-1].activation.__name__, "tanh")
+    # D: strided convolutions with LeakyReLU, no pooling, no hidden fully connected layer.
+    self.assertNotIn("Dense", body_types)
+    self.assertFalse(any("Pooling" in t for t in body_types))
+    convs = [l for l in d.body.layers if isinstance(l, keras.layers.Conv2D)]
+    self.assertTrue(all(c.strides == (2, 2) for c in convs))
+    self.assertEqual(body_types.count("LeakyReLU"), len(convs))
+    # Batch norm everywhere except D's input layer and G's output layer.
+    self.assertEqual(body_types.count("BatchNormalization"), len(convs) - 1)
+    self.assertEqual(g_types.count("BatchNormalization"), g_types.count("Conv2DTranspose"))
+    self.assertEqual(layer_types(d.d_head).count("Dense"), 1)
+
+  def test_unsupported_shape(self):
+    with self.assertRaisesRegex(ValueError, "28x28, 32x32 and 64x64"):
+      dcgan.build_generator(10, (48, 48, 3))
+    with self.assertRaisesRegex(ValueError, "28x28, 32x32 and 64x64"):
+      dcgan.build_discriminator((32, 28, 1))
+
+
+class MLPAndConditionalNetworksTest(tf.test.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters((28, 28, 1), (32, 32, 3), (1,))
+  def test_mlp_shapes(self, *shape):
+    g, d = networks.build_gan_networks("mlp", 8, shape)
+    x = g(tf.random.normal([3, 8]))
+    self.assertEqual(x.shape, (3,) + shape)
+    self.assertEqual(d(x)[0].shape, (3, 1))
+    self.assertIsNone(d(x)[1])
+
+  @parameterized.parameters("mlp", "dcgan", "infogan_mnist")
+  def test_conditional_pair(self, architecture):
+    g, d = networks.build_gan_networks(architecture, 8, (28, 28, 1), num_classes=10)
+    noise = np.zeros((2, 8), np.float32)
+    x = g([noise, np.array([1, 2], np.int32)])
+    self.assertEqual(x.shape, (2, 28, 28, 1))
+    # With z fixed, the label alone changes the image.
+    self.assertNotAllClose(x[0], x[1])
+    self.assertTrue(d.conditional)
+    logits, _ = d(x, labels=tf.constant([1, 2]))
+    self.assertEqual(logits.shape, (2, 1))
+    embedding = {id(v) for v in d.class_embedding.trainable_variables}
+    self.assertTrue(embedding <= {id(v) for v in d.d_variables})
+
+
+if __name__ == "__main__":
+  tf.test.main()
