@@ -60,6 +60,19 @@ class EvaluateTest(tf.test.TestCase):
     probs = tf.nn.softmax(clf(images, training=False)).numpy()
     self.assertAllClose(results["conditional_accuracy"], (probs.argmax(1) == labels).mean())
 
+  def test_ss_infogan_reports_unmatched_q_ss_accuracy(self):
+    model_dir = os.path.join(self.get_temp_dir(), "ss_run")
+    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=dict(model="ssinfogan", q_step="d"), data=dict(num_labeled=10)))
+    results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
+    test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
+                         1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
+    correct = sum(int(tf.reduce_sum(tf.cast(
+        tf.argmax(model.infer_codes(b["image"])[0][:, :10], -1) == b["label"], tf.int32)))
+                  for b in test)
+    self.assertAllClose(results["q_ss_accuracy"], correct / 10000, atol=2e-4)
+    self.assertGreaterEqual(results["c1_matched_accuracy"], results["q_ss_accuracy"])
+
   def test_missing_classifier_is_reported(self):
     model_dir = os.path.join(self.get_temp_dir(), "gan_run")
     train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(

@@ -85,6 +85,14 @@ class TrainLibTest(tf.test.TestCase):
     self.assertTrue(model.conditional)
     self.assertEqual(model.generator.input_shape, [(None, 7), (None,)])
 
+  def test_ss_infogan_ties_its_first_code_to_the_labels(self):
+    base = testutil.tiny_config(self.get_temp_dir())
+    with self.assertRaisesRegex(ValueError, "start --codes with cat:10"):
+      train_lib.build_model(base.replace(model=dict(model="ssinfogan",
+                                                    codes="uniform:1,cat:10")))
+    model = train_lib.build_model(base.replace(model=dict(model="ssinfogan")))
+    self.assertEqual(model.discriminator.q_head.output_shape, (None, 12))
+
 
 if __name__ == "__main__":
   tf.test.main()

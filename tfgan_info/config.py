@@ -13,6 +13,11 @@ class DataConfig:
   batch_size: int = 64          # global batch size
   cache: bool = True
   shuffle_buffer: int = 60000
+  # ssinfogan: the labelled subset and how often a step's real batch comes from it
+  num_labeled: int = 132        # class-balanced, chosen by the seed
+  labeled_fraction: float = 0.0  # > 0 overrides num_labeled
+  unlabeled_prob: float = -1.0  # final share of unlabelled batches (-1: the unlabelled share)
+  unlabeled_prob_ramp_steps: int = 1000  # steps for that share to grow from 0 to 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +33,8 @@ class ModelConfig:
   q_step: str = "g"             # Q head trained in the G+Q step, or with D ("d", openai)
   generator_loss: str = "non_saturating"
   mismatch_weight: float = 1.0  # cgan: weight of D's wrong-label term
+  lambda_ss: float = 2.0        # ssinfogan: lambda_2, weight of L_IS (labelled real + generated)
+  lambda_us: float = 0.8        # ssinfogan: lambda_1, weight of L_I of the unsupervised codes
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,7 +9,8 @@ split (results merged into model_dir/results/metrics.json):
   accuracy of a conditional GAN, and the standard FID / Inception Score when InceptionV3's
   ImageNet weights can be loaded (offline they are skipped, and the results say so);
 - for a model with a Q head and a categorical code, c1's accuracy as a classifier of the real
-  test images (categories matched one-to-one to labels).
+  test images (categories matched one-to-one to labels); for ss-InfoGAN also `q_ss_accuracy`,
+  Q_ss's accuracy with no matching (c_ss is tied to the labels by construction).
 """
 
 import json
@@ -174,6 +175,11 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
     results["c1_confusion"] = acc["confusion"]
     results["num_examples"] = acc["num_examples"]
+    if config.model.model == "ssinfogan":
+      # c_ss is tied to the labels by construction: its accuracy needs no matching
+      # (confusion rows are categories, columns labels).
+      results["q_ss_accuracy"] = float(np.trace(np.asarray(acc["confusion"]))
+                                       / acc["num_examples"])
   if num_samples:
     results.update(sample_quality(
         loaded, config, _images(ds), _images(batches("train"), num_samples),

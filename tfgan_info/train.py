@@ -33,40 +33,57 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
   define("enum", "dataset", d.dataset, list(data_lib.DATASETS), "tfds dataset name.")
   define("string", "data_dir", d.data_dir, "tfds data folder ('' = tfds default).")
   define("string", "raw_data_dir", d.raw_data_dir,
-                      "Build the dataset offline from the original raw gzip files in this "
-                      "folder (or its <dataset>/ subfolder); '' = download with tfds.")
+         "Build the dataset offline from the original raw gzip files in this "
+         "folder (or its <dataset>/ subfolder); '' = download with tfds.")
   define("integer", "batch_size", d.batch_size, "Global batch size.", lower_bound=1)
   define("boolean", "cache", d.cache, "Cache decoded examples in memory.")
   define("integer", "shuffle_buffer", d.shuffle_buffer, "Shuffle buffer size.",
-                       lower_bound=1)
+         lower_bound=1)
+  define("integer", "num_labeled", d.num_labeled,
+         "ssinfogan: size of the class-balanced labelled subset (chosen by --seed).",
+         lower_bound=1)
+  define("float", "labeled_fraction", d.labeled_fraction,
+         "ssinfogan: labelled share of the training split; > 0 overrides --num_labeled.",
+         lower_bound=0.0, upper_bound=1.0)
+  define("float", "unlabeled_prob", d.unlabeled_prob,
+         "ssinfogan: final probability that a step's real batch is unlabelled (-1: the "
+         "unlabelled share of the data, as the reference code).", upper_bound=1.0)
+  define("integer", "unlabeled_prob_ramp_steps", d.unlabeled_prob_ramp_steps,
+         "ssinfogan: that probability grows from 0 by 1/N per step (0: constant).",
+         lower_bound=0)
   # model
   define("enum", "model", m.model, sorted(MODELS), "Model to train.")
   define("enum", "architecture", m.architecture, sorted(networks.ARCHITECTURES),
-                    "Network architecture.")
+         "Network architecture.")
   define("string", "codes", m.codes,
-                      "Latent codes, e.g. cat:10,uniform:1,uniform:1 (kinds: "
-                      f"{', '.join(latents.CODE_KINDS)}).")
+         "Latent codes, e.g. cat:10,uniform:1,uniform:1 (kinds: "
+         f"{', '.join(latents.CODE_KINDS)}).")
   define("integer", "noise_dim", m.noise_dim, "Incompressible noise width.", lower_bound=0)
   define("enum", "noise", m.noise, list(latents.NOISE_KINDS), "Noise prior.")
   define("enum", "q_std", m.q_std, ["learned", "fixed"],
-                    "Gaussian Q for continuous codes: learned log-std or fixed unit std.")
+         "Gaussian Q for continuous codes: learned log-std or fixed unit std.")
   define("float", "lambda_cat", m.lambda_cat, "Weight of L_I for categorical codes.",
-                     lower_bound=0.0)
+         lower_bound=0.0)
   define("float", "lambda_cont", m.lambda_cont, "Weight of L_I for continuous codes.",
-                     lower_bound=0.0)
+         lower_bound=0.0)
   define("enum", "q_step", m.q_step, list(Q_STEPS),
-                    "InfoGAN: train the Q head in the G+Q step with G's optimizer ('g'), or Q "
-                    "head and shared body with D's optimizer in the D step ('d', openai).")
+         "InfoGAN: train the Q head in the G+Q step with G's optimizer ('g'), or Q "
+         "head and shared body with D's optimizer in the D step ('d', openai).")
   define("enum", "generator_loss", m.generator_loss, sorted(losses.GENERATOR_LOSSES),
-                    "Generator objective.")
+         "Generator objective.")
   define("float", "mismatch_weight", m.mismatch_weight,
-                     "cgan: weight of D's loss on real images paired with wrong labels.",
-                     lower_bound=0.0)
+         "cgan: weight of D's loss on real images paired with wrong labels.",
+         lower_bound=0.0)
+  define("float", "lambda_ss", m.lambda_ss,
+         "ssinfogan: lambda_2, weight of L_IS (labelled real and generated images).",
+         lower_bound=0.0)
+  define("float", "lambda_us", m.lambda_us,
+         "ssinfogan: lambda_1, weight of L_I of the unsupervised codes.", lower_bound=0.0)
   # optimizer
   define("float", "d_learning_rate", o.d_learning_rate, "D Adam learning rate.",
-                     lower_bound=0.0)
+         lower_bound=0.0)
   define("float", "g_learning_rate", o.g_learning_rate, "G (and Q) Adam learning rate.",
-                     lower_bound=0.0)
+         lower_bound=0.0)
   define("float", "beta_1", o.beta_1, "Adam beta_1.", lower_bound=0.0, upper_bound=1.0)
   define("float", "beta_2", o.beta_2, "Adam beta_2.", lower_bound=0.0, upper_bound=1.0)
   # runtime
@@ -74,21 +91,21 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
   define("integer", "seed", r.seed, "Seed of weights, latents and shuffling.")
   define("integer", "train_steps", r.train_steps, "Total training steps.", lower_bound=1)
   define("integer", "steps_per_epoch", r.steps_per_epoch,
-                       "Steps per Keras epoch (progress bar line).", lower_bound=1)
+         "Steps per Keras epoch (progress bar line).", lower_bound=1)
   define("integer", "checkpoint_every", r.checkpoint_every, "Checkpoint interval (steps).",
-                       lower_bound=1)
+         lower_bound=1)
   define("integer", "summary_every", r.summary_every, "Scalar summary interval (steps).",
-                       lower_bound=1)
+         lower_bound=1)
   define("integer", "image_every", r.image_every, "Traversal image interval (steps).",
-                       lower_bound=1)
+         lower_bound=1)
   define("boolean", "jit_compile", r.jit_compile, "Compile the train step with XLA.")
   define("integer", "steps_per_execution", r.steps_per_execution,
-                       "Train steps per compiled call.", lower_bound=1)
+         "Train steps per compiled call.", lower_bound=1)
   define("enum", "strategy", r.strategy, list(distribute.STRATEGIES),
-                    "tf.distribute strategy.")
+         "tf.distribute strategy.")
   define("string", "export_name", r.export_name, "Export name ('' = the model name).")
   define("boolean", "overwrite", r.overwrite,
-                       "Delete model_dir if it holds a different run.")
+         "Delete model_dir if it holds a different run.")
   define("integer", "verbose", r.verbose, "Keras progress output: 0, 1 (bar) or 2.")
 
 

@@ -36,11 +36,20 @@ def build_model(config: Config):
                             learn_std=mc.q_std == "learned")
   image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
   q_dim = spec.q_dim if mc.model == "infogan" else 0
+  if mc.model == "ssinfogan":  # separate heads Q_ss (first code) and Q_us (the others)
+    widths = [c.q_dim(spec.learn_std) for c in spec.codes]
+    q_dim = (widths[0], sum(widths[1:]))
+    num_labels = data_lib.NUM_CLASSES[config.data.dataset]
+    if not spec.codes or str(spec.codes[0]) != f"cat:{num_labels}":
+      raise ValueError(f"--model=ssinfogan ties the first code to the {num_labels} labels of "
+                       f"{config.data.dataset}: start --codes with cat:{num_labels}")
   num_classes = 0
   input_dim = spec.noise_dim + spec.code_dim
   kwargs = dict(generator_loss=mc.generator_loss, seed=config.runtime.seed)
   if mc.model == "infogan":
     kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont, q_step=mc.q_step)
+  if mc.model == "ssinfogan":
+    kwargs.update(lambda_ss=mc.lambda_ss, lambda_us=mc.lambda_us, q_step=mc.q_step)
   if mc.model == "cgan":
     num_classes = data_lib.NUM_CLASSES[config.data.dataset]
     if not num_classes:
@@ -102,10 +111,23 @@ def prepare_model_dir(config: Config):
 
 
 def train_dataset(config: Config, seed_offset: int = 0) -> tf.data.Dataset:
+  """The training batches; ``seed_offset`` (the resumed step) reseeds shuffling.
+
+  An ssinfogan run gets `data.semi_supervised_pipeline` batches, whose label schedule
+  continues from step ``seed_offset``.
+  """
   dc = config.data
   ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None)
-  return data_lib.pipeline(ds, dc.batch_size, seed=config.runtime.seed + seed_offset,
-                           cache=dc.cache, shuffle_buffer=dc.shuffle_buffer)
+  seed = config.runtime.seed + seed_offset
+  if config.model.model == "ssinfogan":
+    batches, _ = data_lib.semi_supervised_pipeline(
+        ds, dc.batch_size, dc.num_labeled, dc.labeled_fraction, seed=config.runtime.seed,
+        unlabeled_prob=None if dc.unlabeled_prob < 0 else dc.unlabeled_prob,
+        ramp_steps=dc.unlabeled_prob_ramp_steps, start_step=seed_offset, cache=dc.cache,
+        shuffle_buffer=dc.shuffle_buffer, shuffle_seed=seed)
+    return batches
+  return data_lib.pipeline(ds, dc.batch_size, seed=seed, cache=dc.cache,
+                           shuffle_buffer=dc.shuffle_buffer)
 
 
 def check_runtime(config: Config):

@@ -3,3 +3,5 @@
 from tfgan_info.data.datasets import (DATASETS, IMAGE_SHAPES, NUM_CLASSES, load, pipeline,
                                      scale_images)
 from tfgan_info.data.raw import RawDataError, prepare_from_raw, verify_raw_files
+from tfgan_info.data.semi_supervised import (labeled_indices, resolve_num_labeled,
+                                             semi_supervised_pipeline)

@@ -13,7 +13,7 @@ ARCHITECTURES = {
 }
 
 
-def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim: int = 0,
+def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
                        num_classes: int = 0):
   """Builds (generator, discriminator) of a named architecture.
 
@@ -22,7 +22,8 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim: in
     input_dim: generator input width: noise_dim + code_dim, or for a conditional G
       (num_classes > 0) noise_dim alone, the labels entering through an embedding.
     image_shape: (H, W, C) of the data.
-    q_dim: Q head width (0: no Q head).
+    q_dim: Q head width (0: no Q head), or a tuple of widths for separate Q heads whose
+      outputs are concatenated (ss-InfoGAN).
     num_classes: > 0 for a conditional pair: G takes [noise, labels] and D projects a label
       embedding on its features.
 

@@ -69,22 +69,36 @@ class Discriminator(keras.Model):
     return [] if self.q_head is None else self.q_head.trainable_variables
 
 
-def heads(feature_dim: int, q_dim: int = 0, num_classes: int = 0, leak: float = 0.1,
+def heads(feature_dim: int, q_dim=0, num_classes: int = 0, leak: float = 0.1,
           q_units: int = 128):
   """The heads on a body's [batch, feature_dim] features.
 
+  Args:
+    feature_dim: F.
+    q_dim: Q head width; or a tuple of widths for separate Q heads whose outputs are
+      concatenated in that order (ss-InfoGAN's Q_ss and Q_us, Spurr et al. 2017, Sec. 3).
+    num_classes: > 0 for a projection label embedding.
+    leak: LeakyReLU slope of the Q head.
+    q_units: hidden width of each Q head.
+
   Returns:
-    (d_head: FC1 logits; q_head: FC q_units - BN - LeakyReLU - FC q_dim (InfoGAN paper,
-    Table 1), or None if q_dim == 0; class_embedding: Embedding(num_classes, feature_dim)
-    for a projection discriminator, or None if num_classes == 0).
+    (d_head: FC1 logits; q_head: per head FC q_units - BN - LeakyReLU - FC width (InfoGAN
+    paper, Table 1), one model [batch, F] -> [batch, sum of widths], or None if the width is 0;
+    class_embedding: Embedding(num_classes, F), or None if num_classes == 0).
   """
   f_in = keras.Input((feature_dim,), name="features")
   d_head = keras.Model(f_in, layers.Dense(1, dtype="float32")(f_in), name="d_head")
+  widths = tuple(q_dim) if isinstance(q_dim, (tuple, list)) else (q_dim,)
+  widths = tuple(w for w in widths if w > 0)
   q_head = None
-  if q_dim > 0:
-    q = layers.Dense(q_units, use_bias=False)(f_in)
-    q = layers.LeakyReLU(leak)(layers.BatchNormalization()(q))
-    q_head = keras.Model(f_in, layers.Dense(q_dim, dtype="float32")(q), name="q_head")
+  if widths:
+    outputs = []
+    for width in widths:
+      q = layers.Dense(q_units, use_bias=False)(f_in)
+      q = layers.LeakyReLU(leak)(layers.BatchNormalization()(q))
+      outputs.append(layers.Dense(width, dtype="float32")(q))
+    out = outputs[0] if len(outputs) == 1 else layers.Concatenate(dtype="float32")(outputs)
+    q_head = keras.Model(f_in, out, name="q_head")
   class_embedding = None
   if num_classes > 0:
     class_embedding = layers.Embedding(num_classes, feature_dim, name="class_embedding")

@@ -1,0 +1,107 @@
+import keras
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tests.models.infogan_test import weights
+from tfgan_info import latents
+from tfgan_info import networks
+from tfgan_info.models import SSInfoGAN
+
+
+def make_ss(q_step="d", seed=0, codes="cat:10,uniform:1,uniform:1", **kwargs):
+  keras.utils.set_random_seed(seed)
+  spec = latents.LatentSpec(codes, 4)
+  widths = [c.q_dim(False) for c in spec.codes]
+  g, d = networks.build_gan_networks("infogan_mnist", spec.noise_dim + spec.code_dim,
+                                     (28, 28, 1), q_dim=(widths[0], sum(widths[1:])))
+  model = SSInfoGAN(g, d, spec, q_step=q_step, seed=seed, **kwargs)
+  model.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5),
+                jit_compile=False)
+  model.build_optimizers()
+  return model
+
+
+def ss_batches(n=16, labeled=1.0, seed=0):
+  rng = np.random.default_rng(seed)
+  return tf.data.Dataset.from_tensor_slices({
+      "image": rng.uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32),
+      "label": rng.integers(0, 10, n),
+      "labeled": np.full(n, labeled, np.float32)}).batch(8, drop_remainder=True)
+
+
+def log_softmax(x):
+  return x - np.log(np.exp(x).sum(-1, keepdims=True))
+
+
+class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters("d", "g")
+  def test_one_step(self, q_step):
+    model = make_ss(q_step)
+    before = weights(model)
+    logs = model.fit(ss_batches(8), epochs=1, verbose=0).history
+    self.assertSetEqual(set(logs), {"d_loss", "g_loss", "d_real", "d_fake", "mi_ss", "mi_us",
+                                    "ss_real_ll", "labeled"})
+    self.assertTrue(all(np.isfinite(v[-1]) for v in logs.values()))
+    self.assertAllClose(logs["labeled"][-1], 1.0)
+    self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
+
+  def test_separate_q_heads(self):
+    model = make_ss()
+    features = tf.random.normal([3, 1024])
+    q = model.discriminator.q_head(features)
+    self.assertEqual(q.shape, (3, 12))
+    # Zeroing Q_ss's output layer changes only the first 10 outputs (its own head).
+    dense = [l for l in model.discriminator.q_head.layers if isinstance(l, keras.layers.Dense)]
+    ss_out = [l for l in dense if l.units == 10][0]
+    ss_out.kernel.assign(tf.zeros_like(ss_out.kernel))
+    q2 = model.discriminator.q_head(features)
+    self.assertAllClose(q2[:, 10:], q[:, 10:])
+    self.assertNotAllClose(q2[:, :10], q[:, :10])
+
+  def test_code_terms_match_numpy(self):
+    model = make_ss(lambda_us=0.8, lambda_ss=2.0)
+    rng = np.random.default_rng(0)
+    q = rng.normal(size=(5, 12)).astype(np.float32)
+    labels = rng.integers(0, 10, 5)
+    cont = rng.uniform(-1, 1, (5, 2)).astype(np.float32)
+    codes = np.concatenate([np.eye(10)[labels], cont], -1).astype(np.float32)
+    penalty, report = model.code_terms(codes, q)
+    mi_ss = log_softmax(q[:, :10])[np.arange(5), labels] + np.log(10)        # L_IS^2
+    mi_us = (-0.5 * (cont - q[:, 10:]) ** 2 - 0.5 * np.log(2 * np.pi)).sum(-1) + 2 * np.log(2)
+    self.assertAllClose(report["mi_ss"], mi_ss, rtol=1e-5)
+    self.assertAllClose(report["mi_us"], mi_us, rtol=1e-5)
+    self.assertAllClose(penalty, -2.0 * mi_ss - 0.8 * mi_us, rtol=1e-5)
+
+  def test_supervised_term_matches_numpy_and_masks_unlabelled(self):
+    model = make_ss(lambda_ss=2.0)
+    rng = np.random.default_rng(1)
+    images = rng.uniform(-1, 1, (4, 28, 28, 1)).astype(np.float32)
+    labels = np.array([3, 1, 4, 1])
+    labeled = np.array([1, 0, 1, 1], np.float32)
+    data = {"image": images, "label": labels, "labeled": labeled}
+    penalty, report = model.supervised_terms(data)
+    q = model.discriminator.q(images, training=True).numpy()
+    ll = log_softmax(q[:, :10])[np.arange(4), labels] * labeled                 # L_IS^1
+    self.assertAllClose(report["ss_real_ll"], ll, rtol=1e-4, atol=1e-5)
+    self.assertAllClose(penalty, -2.0 * ll, rtol=1e-4, atol=1e-5)
+    self.assertEqual(float(report["ss_real_ll"][1]), 0.0)
+
+  @parameterized.parameters("d", "g")
+  def test_supervised_term_enters_the_step_that_trains_q(self, q_step):
+    model = make_ss(q_step)
+    data = next(iter(ss_batches(8)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    d_loss, d_report = model.discriminator_terms(data, noise, codes)
+    g_loss, g_report = model.generator_terms(data, noise, codes)
+    self.assertEqual("ss_real_ll" in d_report, q_step == "d")
+    self.assertEqual("ss_real_ll" in g_report, q_step == "g")
+
+  def test_first_code_must_be_categorical(self):
+    with self.assertRaisesRegex(ValueError, "must be categorical"):
+      make_ss(codes="uniform:1,cat:10")
+
+
+if __name__ == "__main__":
+  tf.test.main()

@@ -1,0 +1,100 @@
+"""ss-InfoGAN (Spurr, Aksan and Hilliges 2017): InfoGAN guided by a few labels.
+
+The codes split into a semi-supervised c_ss (the first code, Cat(K) tied to the K labels) and
+unsupervised c_us (the rest), each with its own Q head on D's shared body (Q_ss, Q_us):
+
+  min_{G, Q_us, Q_ss} max_D  V(D, G) - lambda_1 L_I(G, Q_us)
+                                     - lambda_2 (L_IS^1(Q_ss) + L_IS^2(G, Q_ss))
+
+L_I(G, Q_us) is InfoGAN's bound on the c_us of generated images; L_IS^1 = E log Q_ss(y | x)
+over labelled REAL images (x, y); L_IS^2 = E log Q_ss(c_ss | G(z, c)) + H(c_ss) over GENERATED
+images. The Q heads learn in the step ``q_step`` names (as `InfoGAN`); the reference code
+trains them with D's body in the D step ("d", the default here).
+"""
+
+import tensorflow as tf
+
+from tfgan_info import losses
+from tfgan_info.models.gan import GAN
+from tfgan_info.models.infogan import InfoGAN
+
+
+class SSInfoGAN(InfoGAN):
+  """InfoGAN whose first (categorical) code is taught by a few labelled real images.
+
+  Training batches carry {"image", "label", "labeled"}: "labeled" [batch] is 1 for examples of
+  the labelled subset and 0 otherwise (their "label" is then ignored); see
+  `data.semi_supervised_pipeline`.
+
+  Args:
+    lambda_us: lambda_1, weight of L_I(G, Q_us) (reference code: 0.8).
+    lambda_ss: lambda_2, weight of L_IS^1 + L_IS^2 (reference code: 2).
+    q_step: "d" (default, reference code) or "g"; see `InfoGAN`.
+    Others: see `GAN`; D needs a Q head whose output is [Q_ss | Q_us].
+
+  Raises:
+    ValueError: if the first code is not categorical.
+  """
+
+  def __init__(self, generator, discriminator, latent_spec, lambda_us: float = 0.8,
+               lambda_ss: float = 2.0, q_step: str = "d", **kwargs):
+    if not latent_spec.codes or not latent_spec.codes[0].is_categorical:
+      raise ValueError("ss-InfoGAN's first code is the semi-supervised one and must be "
+                       f"categorical (cat:K), got {latent_spec.to_spec()!r}")
+    self.lambda_us = float(lambda_us)
+    self.lambda_ss = float(lambda_ss)
+    super().__init__(generator, discriminator, latent_spec, q_step=q_step, **kwargs)
+
+  @property
+  def num_classes(self) -> int:
+    return self.latent_spec.codes[0].size
+
+  def tracked_names(self):
+    return GAN.tracked_names(self) + ("mi_ss", "mi_us", "ss_real_ll", "labeled")
+
+  def code_terms(self, codes, q_outputs):
+    """-lambda_2 L_IS^2 - lambda_1 L_I(us) per example on generated images, and the report.
+
+    Args:
+      codes: [batch, code_dim] codes fed to G.
+      q_outputs: [batch, q_dim] Q output ([Q_ss | Q_us]) on G(z, c).
+    """
+    spec = self.latent_spec
+    parts, dists = spec.split_codes(codes), spec.q_distributions(q_outputs)
+    entropies = spec.entropies()
+    mi_ss = losses.mutual_information_lower_bound([parts[0]], [dists[0]], [entropies[0]])
+    if len(parts) > 1:
+      mi_us = losses.mutual_information_lower_bound(parts[1:], dists[1:], entropies[1:])
+    else:
+      mi_us = tf.zeros_like(mi_ss)
+    return -self.lambda_ss * mi_ss - self.lambda_us * mi_us, {"mi_ss": mi_ss, "mi_us": mi_us}
+
+  def supervised_terms(self, data):
+    """-lambda_2 L_IS^1 per example: log Q_ss(y | x) of labelled real images.
+
+    Returns:
+      (penalty [batch] (0 for unlabelled examples), {"ss_real_ll": the masked log-likelihood,
+      "labeled": the mask}).
+    """
+    q_real = self.discriminator.q(data["image"], training=True)
+    q_ss = self.latent_spec.q_distributions(q_real)[0]
+    labels = tf.one_hot(tf.cast(data["label"], tf.int32), self.num_classes)
+    labeled = tf.cast(data["labeled"], tf.float32)
+    log_likelihood = q_ss.log_prob(labels) * labeled
+    return -self.lambda_ss * log_likelihood, {"ss_real_ll": log_likelihood, "labeled": labeled}
+
+  def discriminator_terms(self, data, noise, codes):
+    loss, report = super().discriminator_terms(data, noise, codes)
+    if self.q_in_discriminator_step:
+      penalty, supervised = self.supervised_terms(data)
+      report.update(supervised)
+      loss += penalty
+    return loss, report
+
+  def generator_terms(self, data, noise, codes):
+    loss, report = super().generator_terms(data, noise, codes)
+    if not self.q_in_discriminator_step:
+      penalty, supervised = self.supervised_terms(data)
+      report.update(supervised)
+      loss += penalty
+    return loss, report
