@@ -8,18 +8,27 @@ domain classifier (`networks.classifier`) it is the "classifier-FID" used offlin
 from typing import Dict
 
 import numpy as np
-import scipy.linalg
 
 
-def _frechet_distance(mu1, sigma1, mu2, sigma2, eps: float = 1e-6) -> float:
-  """d^2 between N(mu1, sigma1) and N(mu2, sigma2); mu [F], sigma [F, F]."""
+def _psd_sqrt(m: np.ndarray) -> np.ndarray:
+  """Symmetric square root of a symmetric positive semi-definite matrix."""
+  w, v = np.linalg.eigh(m)
+  return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+
+
+def _frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
+  """d^2 between N(mu1, sigma1) and N(mu2, sigma2); mu [F], sigma [F, F].
+
+  Tr((S_1 S_2)^(1/2)) is computed as the sum of the square roots of the eigenvalues of the
+  symmetric PSD matrix S_1^(1/2) S_2 S_1^(1/2) (same spectrum), which stays exact when the
+  covariances are singular (e.g. ReLU features that are never active), where a general
+  matrix square root of S_1 S_2 is ill-conditioned.
+  """
   diff = mu1 - mu2
-  covmean, _ = scipy.linalg.sqrtm(sigma1 @ sigma2, disp=False)
-  if not np.isfinite(covmean).all():  # near-singular product: regularise (as pytorch-fid)
-    offset = np.eye(sigma1.shape[0]) * eps
-    covmean = scipy.linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
-  covmean = np.real(covmean)
-  return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * np.trace(covmean))
+  root = _psd_sqrt(sigma1)
+  inner = root @ sigma2 @ root
+  trace_sqrt = np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((inner + inner.T) / 2), 0.0, None)))
+  return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * trace_sqrt)
 
 
 def compute_fid(real_features, generated_features) -> Dict[str, float]:

@@ -12,6 +12,8 @@ Two feature networks:
   values are close to, not identical with, published ones.
 """
 
+import contextlib
+import sys
 from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
@@ -82,7 +84,8 @@ def load_inception(weights: str = "imagenet") -> Tuple[Optional[FeatureFn], str]
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   try:
-    net = keras.applications.InceptionV3(weights=weights)
+    with contextlib.redirect_stdout(sys.stderr):  # keras prints its download progress
+      net = keras.applications.InceptionV3(weights=weights)
   except Exception as e:  # pylint: disable=broad-except  (download errors vary by platform)
     return None, (f"InceptionV3 weights {weights!r} could not be loaded ({type(e).__name__}: "
                   f"{str(e).splitlines()[0] if str(e) else ''}); standard FID/IS skipped")
