@@ -36,6 +36,16 @@ class SampleQualityTest(tf.test.TestCase):
     self.assertEqual(feats.shape, (3, 128))
     self.assertAllClose(probs.sum(1), np.ones(3), atol=1e-5)
 
+  def test_inception_feature_path(self):
+    # Random weights (weights=None): checks resizing, gray -> RGB and the output shapes that
+    # the ImageNet weights would give.
+    fn, reason = sample_quality.load_inception(None)
+    self.assertEqual(reason, "")
+    feats, probs = fn(np.zeros((2, 28, 28, 1), np.float32))
+    self.assertEqual(feats.shape, (2, 2048))
+    self.assertEqual(probs.shape, (2, 1000))
+    self.assertAllClose(probs.sum(1), np.ones(2), atol=1e-4)
+
   def test_inception_without_weights_says_skipped(self):
     fn, reason = sample_quality.load_inception("/nonexistent/inception_v3.h5")
     self.assertIsNone(fn)

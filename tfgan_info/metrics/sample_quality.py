@@ -69,12 +69,12 @@ def classifier_feature_fn(classifier) -> FeatureFn:
   return fn
 
 
-def load_inception(weights: str = "imagenet") -> Tuple[Optional[FeatureFn], str]:
+def load_inception(weights: Optional[str] = "imagenet") -> Tuple[Optional[FeatureFn], str]:
   """InceptionV3 FeatureFn (2048-d avg-pool features, 1000-way softmax), or (None, reason).
 
   Args:
-    weights: "imagenet" (keras downloads and caches them) or the path of a local copy of
-      inception_v3_weights_tf_dim_ordering_tf_kernels.h5.
+    weights: "imagenet" (keras downloads and caches them), the path of a local copy of
+      inception_v3_weights_tf_dim_ordering_tf_kernels.h5, or None (random weights: tests).
 
   Returns:
     (fn, "") when the weights load; (None, a one-line reason) when they cannot (offline).
