@@ -1,5 +1,5 @@
 """Conditional accuracy of a class-conditional generator: how often a classifier of the real
-data assigns a sample the label it was generated for (e.g. Odena et al. 2017, Sec. 4.1).
+data assigns a sample the label it was generated for.
 """
 
 from typing import Dict

@@ -4,7 +4,8 @@ conv32 3x3 - conv32 3x3 - maxpool - conv64 3x3 - conv64 3x3 - maxpool (ReLU, bat
 FC128 ReLU ("features") - dropout 0.3 - FC num_classes ("logits"). Inputs are images in
 [-1, 1], as the generators produce them. Its 128-d penultimate activations play the role of
 Inception's pool3 features in classifier-FID, its softmax the role of p(y|x) in the
-classifier score (as in the "domain-specific" metrics of Lucic et al. 2018, Sec. 3).
+classifier score: domain-specific stand-ins that work offline, comparable between models
+evaluated with the same classifier only.
 """
 
 import keras
