@@ -92,18 +92,19 @@ def sample_quality(loaded, config, test_images, train_images, classifier_dir: st
         f"--dataset={config.data.dataset} (add --raw_data_dir offline)")
   else:
     fn = sq.classifier_feature_fn(keras.models.load_model(path))
-    quality = metrics.compute_sample_quality(test_images, generated, fn)
-    results.update(classifier=path, num_generated=quality["num_generated"],
-                   classifier_fid=quality["fid"], classifier_score=quality["score"],
-                   classifier_score_std=quality["score_std"])
+    # Each image set goes through the classifier once.
+    test_f, test_p = sq.batched_features(fn, test_images)
+    gen_f, gen_p = sq.batched_features(fn, generated)
+    train_f, _ = sq.batched_features(fn, train_images)
+    score = metrics.compute_inception_score(gen_p)
+    results.update(classifier=path, num_generated=len(generated),
+                   classifier_fid=metrics.compute_fid(test_f, gen_f)["fid"],
+                   classifier_score=score["score"], classifier_score_std=score["score_std"])
     # References from real data: train images against the test set, and the test set's score.
-    real = metrics.compute_sample_quality(test_images, train_images, fn)
-    results.update(real_train_classifier_fid=real["fid"])
-    _, test_probs = sq.batched_features(fn, test_images)
-    results["real_test_classifier_score"] = metrics.compute_inception_score(test_probs)["score"]
+    results["real_train_classifier_fid"] = metrics.compute_fid(test_f, train_f)["fid"]
+    results["real_test_classifier_score"] = metrics.compute_inception_score(test_p)["score"]
     if labels is not None:
-      _, probs = sq.batched_features(fn, generated)
-      cond = metrics.compute_conditional_accuracy(probs.argmax(1), labels, probs.shape[1])
+      cond = metrics.compute_conditional_accuracy(gen_p.argmax(1), labels, gen_p.shape[1])
       results["conditional_accuracy"] = cond["accuracy"]
       results["conditional_per_class_accuracy"] = [
           None if a != a else a for a in cond["per_class_accuracy"]]
