@@ -75,10 +75,14 @@ def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
   return np.concatenate(images), (np.concatenate(labels) if labels else None)
 
 
-def sample_quality(loaded, config, test_images, train_images, classifier_dir: str,
+def sample_quality(loaded, config, test_images, load_train_images, classifier_dir: str,
                    num_samples: int, seed: int, inception: bool, inception_weights: str,
                    inception_samples: int):
-  """The sample-quality entries of the metrics dict (see the module docstring)."""
+  """The sample-quality entries of the metrics dict (see the module docstring).
+
+  ``load_train_images()`` returns the real training images of the reference FID; it is only
+  called when a domain classifier exists.
+  """
   import keras  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
@@ -95,7 +99,7 @@ def sample_quality(loaded, config, test_images, train_images, classifier_dir: st
     # Each image set goes through the classifier once.
     test_f, test_p = sq.batched_features(fn, test_images)
     gen_f, gen_p = sq.batched_features(fn, generated)
-    train_f, _ = sq.batched_features(fn, train_images)
+    train_f, _ = sq.batched_features(fn, load_train_images())
     score = metrics.compute_inception_score(gen_p)
     results.update(classifier=path, num_generated=len(generated),
                    classifier_fid=metrics.compute_fid(test_f, gen_f)["fid"],
@@ -183,7 +187,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
                                        / acc["num_examples"])
   if num_samples:
     results.update(sample_quality(
-        loaded, config, _images(ds), _images(batches("train"), num_samples),
+        loaded, config, _images(ds), lambda: _images(batches("train"), num_samples),
         classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), num_samples, seed,
         inception, inception_weights, inception_samples))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
