@@ -5,6 +5,7 @@ from absl.testing import parameterized
 
 from tests.models.infogan_test import weights
 from tfgan_info import latents
+from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info.models import SSInfoGAN
 
@@ -97,6 +98,25 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     g_loss, g_report = model.generator_terms(data, noise, codes)
     self.assertEqual("ss_real_ll" in d_report, q_step == "d")
     self.assertEqual("ss_real_ll" in g_report, q_step == "g")
+
+  def test_d_step_reuses_the_real_pass(self):
+    # q_step "d": L_IS^1 comes from the Q output of D's real pass, so the D step must not run Q
+    # again, and its loss is exactly V's D term - lambda_2 (L_IS^1 + L_IS^2) - lambda_1 L_I.
+    model = make_ss("d")
+    data = next(iter(ss_batches(8)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    fake = model.generate(noise, codes, training=True)
+    real_logits, real_q = model.discriminator(data["image"], training=True)
+    fake_logits, fake_q = model.discriminator(fake, training=True)
+    expected = (losses.minimax_discriminator_loss(real_logits, fake_logits)
+                + model.code_terms(codes, fake_q)[0] + model.supervised_terms(data, real_q)[0])
+
+    def no_second_pass(*args, **kwargs):
+      raise AssertionError("the D step ran Q on the real batch a second time")
+    model.discriminator.q = no_second_pass
+    loss, report = model.discriminator_terms(data, noise, codes)
+    self.assertAllClose(loss, expected, rtol=1e-5, atol=1e-5)
+    self.assertIn("ss_real_ll", report)
 
   def test_first_code_must_be_categorical(self):
     with self.assertRaisesRegex(ValueError, "must be categorical"):

@@ -2,8 +2,8 @@
 
 `GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
 subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
-`code_terms`, `discriminator_terms`, `generator_terms`, `discriminator_step_variables`,
-`generator_step_variables`) and never copy the skeleton. A DCGAN is this model with
+`code_terms`, `real_terms`, `discriminator_terms`, `generator_terms`,
+`discriminator_step_variables`, `generator_step_variables`) and never copy the skeleton. A DCGAN is this model with
 convolutional networks (Radford et al. 2015).
 """
 
@@ -120,20 +120,35 @@ class GAN(keras.Model):
     del q_outputs
     return tf.zeros([tf.shape(codes)[0]]), {}
 
+  def real_terms(self, data, real_q) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
+    """Per-example penalty [batch] on Q's output for the REAL batch, and its report.
+
+    Called in the D step with the Q output D already computed on data["image"] (so no second
+    pass through D's body), when Q learns in the D step; none for a plain GAN.
+
+    Args:
+      data: the training batch.
+      real_q: [batch, q_dim] Q output on data["image"] (None when D has no Q head).
+    """
+    del real_q
+    return tf.zeros([tf.shape(data["image"])[0]]), {}
+
   def discriminator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     """Per-example D-step loss [batch] and the per-example terms to report."""
     real = data["image"]
     fake = self.generate(noise, codes, training=True)
     # Real and fake batches go through D separately (Radford et al. 2015), so D's batch-norm
     # statistics in the D step match those of the G step, which sees a fake-only batch.
-    real_logits, _ = self.discriminate(real, self.real_codes(data), training=True)
+    real_logits, real_q = self.discriminate(real, self.real_codes(data), training=True)
     fake_logits, fake_q = self.discriminate(fake, codes, training=True)
     loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
     report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
               "d_fake": tf.sigmoid(fake_logits[:, 0])}
     if self.q_in_discriminator_step:
       penalty, _ = self.code_terms(codes, fake_q)
-      loss += penalty
+      real_penalty, real_report = self.real_terms(data, real_q)
+      loss += penalty + real_penalty
+      report.update(real_report)
     return loss, report
 
   def generator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:

@@ -69,29 +69,33 @@ class SSInfoGAN(InfoGAN):
       mi_us = tf.zeros_like(mi_ss)
     return -self.lambda_ss * mi_ss - self.lambda_us * mi_us, {"mi_ss": mi_ss, "mi_us": mi_us}
 
-  def supervised_terms(self, data):
+  def supervised_terms(self, data, q_real=None):
     """-lambda_2 L_IS^1 per example: log Q_ss(y | x) of labelled real images.
+
+    Args:
+      data: {"image": [batch, H, W, C], "label": [batch], "labeled": [batch]}.
+      q_real: [batch, q_dim] Q output on data["image"] if already computed (training mode);
+        None runs Q on the images.
 
     Returns:
       (penalty [batch] (0 for unlabelled examples), {"ss_real_ll": the masked log-likelihood,
       "labeled": the mask}).
     """
-    q_real = self.discriminator.q(data["image"], training=True)
+    if q_real is None:
+      q_real = self.discriminator.q(data["image"], training=True)
     q_ss = self.latent_spec.q_distributions(q_real)[0]
     labels = tf.one_hot(tf.cast(data["label"], tf.int32), self.num_classes)
     labeled = tf.cast(data["labeled"], tf.float32)
     log_likelihood = q_ss.log_prob(labels) * labeled
     return -self.lambda_ss * log_likelihood, {"ss_real_ll": log_likelihood, "labeled": labeled}
 
-  def discriminator_terms(self, data, noise, codes):
-    loss, report = super().discriminator_terms(data, noise, codes)
-    if self.q_in_discriminator_step:
-      penalty, supervised = self.supervised_terms(data)
-      report.update(supervised)
-      loss += penalty
-    return loss, report
+  def real_terms(self, data, real_q):
+    """With q_step "d": L_IS^1 from the Q output the D step computed on the real batch."""
+    return self.supervised_terms(data, real_q)
 
   def generator_terms(self, data, noise, codes):
+    """With q_step "g": the G step runs Q on the real batch for L_IS^1 (G's step sees no real
+    images otherwise)."""
     loss, report = super().generator_terms(data, noise, codes)
     if not self.q_in_discriminator_step:
       penalty, supervised = self.supervised_terms(data)
