@@ -54,8 +54,9 @@ class CallbacksTest(tf.test.TestCase):
 
 
 def fake_model(step):
-  """The little a step callback reads of a model: d_optimizer.iterations."""
-  return types.SimpleNamespace(d_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)))
+  """The little a step callback reads of a model: step_optimizer.iterations."""
+  return types.SimpleNamespace(
+      step_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)))
 
 
 class StepCallbacksTest(tf.test.TestCase):
@@ -75,11 +76,11 @@ class StepCallbacksTest(tf.test.TestCase):
     model = fake_model(0)
     cb.set_model(model)
     for i in range(1, 7):
-      model.d_optimizer.iterations.assign(i)
+      model.step_optimizer.iterations.assign(i)
       cb.on_train_batch_end(i)
     cb.on_train_end()  # step 6 is saved already: no second save
     self.assertEqual([os.path.basename(p) for p in manager.checkpoints], ["ckpt-3", "ckpt-6"])
-    model.d_optimizer.iterations.assign(7)
+    model.step_optimizer.iterations.assign(7)
     cb.on_train_end()
     self.assertEqual(os.path.basename(manager.latest_checkpoint), "ckpt-7")
 

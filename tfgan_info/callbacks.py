@@ -9,8 +9,8 @@ import tensorflow as tf
 
 
 def model_step(model) -> int:
-  """Training steps done so far (the D optimizer's iteration count)."""
-  return int(model.d_optimizer.iterations.numpy())
+  """Training steps done so far (the iteration count of the model's step_optimizer)."""
+  return int(model.step_optimizer.iterations.numpy())
 
 
 class StepCheckpoint(keras.callbacks.Callback):

@@ -68,8 +68,8 @@ def compile_model(model, config: Config):
   """Adam optimizers of ``config`` (built now, inside the caller's strategy scope)."""
   oc = config.optimizer
   model.compile(
-      d_optimizer=keras.optimizers.Adam(oc.d_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
-      g_optimizer=keras.optimizers.Adam(oc.g_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
+      keras.optimizers.Adam(oc.d_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
+      keras.optimizers.Adam(oc.g_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
       jit_compile=config.runtime.jit_compile,
       steps_per_execution=config.runtime.steps_per_execution)
   model.build_optimizers()
@@ -78,9 +78,8 @@ def compile_model(model, config: Config):
 
 def make_checkpoint(model) -> tf.train.Checkpoint:
   """Weights, optimizer moments and the latent seed state of ``model``."""
-  return tf.train.Checkpoint(model=model, d_optimizer=model.d_optimizer,
-                             g_optimizer=model.g_optimizer,
-                             seed_state=model.seed_generator.state)
+  optimizers = {f"{player}_optimizer": opt for player, opt in model.optimizers.items()}
+  return tf.train.Checkpoint(model=model, seed_state=model.seed_generator.state, **optimizers)
 
 
 def prepare_model_dir(config: Config):

@@ -1,31 +1,22 @@
-"""The shared base of every adversarial model: one train_step skeleton.
+"""The GAN game on the shared base: one train_step skeleton for every adversarial model.
 
 `GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
 subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
 `code_terms`, `real_terms`, `discriminator_terms`, `generator_terms`,
-`discriminator_step_variables`, `generator_step_variables`) and never copy the skeleton. A DCGAN is this model with
-convolutional networks (Radford et al. 2015).
+`discriminator_step_variables`, `generator_step_variables`) and never copy the skeleton. A
+DCGAN is this model with convolutional networks (Radford et al. 2015).
 """
 
 from typing import Dict, Tuple
 
-import keras
 import tensorflow as tf
 
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
+from tfgan_info.models.base import TwoPlayerModel
 
 
-def _replica_slice(global_tensor, per_replica_batch):
-  """The rows of a global batch that belong to the current replica."""
-  ctx = tf.distribute.get_replica_context()
-  if ctx is None or ctx.num_replicas_in_sync == 1:
-    return global_tensor
-  start = tf.cast(ctx.replica_id_in_sync_group, tf.int32) * per_replica_batch
-  return global_tensor[start:start + per_replica_batch]
-
-
-class GAN(keras.Model):
+class GAN(TwoPlayerModel):
   """Generator G and discriminator D trained with the GAN objective.
 
   Args:
@@ -36,53 +27,29 @@ class GAN(keras.Model):
     seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
   """
 
+  players = ("d", "g")
+
   def __init__(self, generator, discriminator, latent_spec: latents_lib.LatentSpec,
                generator_loss: str = "non_saturating", seed: int = 0, **kwargs):
-    super().__init__(**kwargs)
     if generator_loss not in losses.GENERATOR_LOSSES:
       raise ValueError(f"Unknown generator loss {generator_loss!r}: use one of "
                        f"{sorted(losses.GENERATOR_LOSSES)}")
+    super().__init__(latent_spec, seed=seed, **kwargs)
     self.generator = generator
     self.discriminator = discriminator
-    self.latent_spec = latent_spec
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
-    self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
-    self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
 
   def tracked_names(self) -> Tuple[str, ...]:
-    """Names of the scalars train_step reports (one `keras.metrics.Mean` each)."""
     return ("d_loss", "g_loss", "d_real", "d_fake")
-
-  @property
-  def metrics(self):
-    return list(self.trackers.values())
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
     """Sets the two optimizers; ``jit_compile`` is forwarded explicitly (see STYLE.md)."""
-    super().compile(jit_compile=jit_compile, **kwargs)
-    self.d_optimizer = d_optimizer
-    self.g_optimizer = g_optimizer
+    super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
 
-  def build_optimizers(self):
-    """Creates optimizer slots (call inside the strategy scope before `fit`)."""
-    self.d_optimizer.build(self.discriminator_step_variables())
-    self.g_optimizer.build(self.generator_step_variables())
-
-  # -- generator inputs ------------------------------------------------------------------
-  def sample_global(self, sample_fn, batch_size):
-    """This replica's ``batch_size`` rows of sample_fn(global batch, seed) (a nest of tensors).
-
-    Every replica draws the same global batch from the model's seed generator and keeps its
-    own rows, so a step under MirroredStrategy sees the same random values as on one device.
-    """
-    ctx = tf.distribute.get_replica_context()
-    replicas = 1 if ctx is None else ctx.num_replicas_in_sync
-    values = sample_fn(batch_size * replicas, self.seed_generator.next())
-    return tf.nest.map_structure(lambda t: _replica_slice(t, batch_size), values)
-
-  def sample_latents(self, batch_size) -> Tuple[tf.Tensor, tf.Tensor]:
-    """(noise [batch, noise_dim], codes [batch, code_dim]) for this replica, from the priors."""
-    return self.sample_global(self.latent_spec.sample, batch_size)
+  def player_variables(self, player):
+    if player == "d":
+      return self.discriminator_step_variables()
+    return self.generator_step_variables()
 
   def call(self, latent, training=False):
     """Images G(latent) for latent [batch, noise_dim + code_dim]."""
@@ -162,22 +129,17 @@ class GAN(keras.Model):
     return adversarial + penalty, report
 
   # -- the skeleton ----------------------------------------------------------------------
-  def _step(self, data, terms_fn, variables, optimizer):
+  def _step(self, data, terms_fn, player):
     batch = tf.shape(data["image"])[0]
     noise, codes = self.sample_latents(batch)
-    with tf.GradientTape() as tape:
+
+    def loss_fn():
       per_example, report = terms_fn(data, noise, codes)
-      loss = tf.nn.compute_average_loss(per_example)
-    grads = tape.gradient(loss, variables)
-    optimizer.apply_gradients(zip(grads, variables))
-    return report
+      return per_example, None, report
+    return self.apply_step(loss_fn, player)
 
   def train_step(self, data):
     """One D step then one G step on a batch {"image": [batch, H, W, C], ...}."""
-    report = self._step(data, self.discriminator_terms,
-                        self.discriminator_step_variables(), self.d_optimizer)
-    report.update(self._step(data, self.generator_terms,
-                             self.generator_step_variables(), self.g_optimizer))
-    for name, tracker in self.trackers.items():
-      tracker.update_state(report[name])
-    return {name: tracker.result() for name, tracker in self.trackers.items()}
+    report = self._step(data, self.discriminator_terms, "d")
+    report.update(self._step(data, self.generator_terms, "g"))
+    return self.update_trackers(report)

@@ -1,0 +1,128 @@
+"""The base every model shares: two players, two optimizers, seeded latents, one step.
+
+`TwoPlayerModel` owns what does not depend on the game: the latent spec and its seeded
+`keras.random.SeedGenerator` (style convention 5), the loss trackers (convention 1), the two
+optimizers and `compile` (convention 2), and `apply_step`, the single place that turns
+per-example losses into one optimizer update (convention 3). `gan.GAN` (D against G) and
+`age.AGE` (encoder e against generator g) define the games.
+"""
+
+from typing import Dict, Tuple
+
+import keras
+import tensorflow as tf
+
+from tfgan_info import latents as latents_lib
+
+
+def replica_slice(global_tensor, per_replica_batch):
+  """The rows of a global batch that belong to the current replica."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None or ctx.num_replicas_in_sync == 1:
+    return global_tensor
+  start = tf.cast(ctx.replica_id_in_sync_group, tf.int32) * per_replica_batch
+  return global_tensor[start:start + per_replica_batch]
+
+
+def num_replicas() -> int:
+  """Replicas in sync in the current replica context (1 outside a strategy)."""
+  ctx = tf.distribute.get_replica_context()
+  return 1 if ctx is None else ctx.num_replicas_in_sync
+
+
+class TwoPlayerModel(keras.Model):
+  """Two networks trained against each other with one optimizer each.
+
+  Subclasses set ``players`` (the two optimizer names, the first one stepped exactly once per
+  train_step), ``tracked_names`` and the variables each player trains.
+
+  Args:
+    latent_spec: `latents.LatentSpec` of the generator input.
+    seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
+  """
+
+  players: Tuple[str, str] = ("d", "g")
+
+  def __init__(self, latent_spec: latents_lib.LatentSpec, seed: int = 0, **kwargs):
+    super().__init__(**kwargs)
+    self.latent_spec = latent_spec
+    self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
+    self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
+
+  def tracked_names(self) -> Tuple[str, ...]:
+    """Names of the scalars train_step reports (one `keras.metrics.Mean` each)."""
+    raise NotImplementedError
+
+  def player_variables(self, player: str):
+    """The variables the optimizer of ``player`` (one of ``players``) updates."""
+    raise NotImplementedError
+
+  @property
+  def metrics(self):
+    return list(self.trackers.values())
+
+  def compile(self, first_optimizer, second_optimizer, *, jit_compile=True, **kwargs):
+    """Sets the optimizers of ``players`` (e.g. d_optimizer, g_optimizer), in that order.
+
+    ``jit_compile`` is forwarded explicitly (style convention 2).
+    """
+    super().compile(jit_compile=jit_compile, **kwargs)
+    for player, optimizer in zip(self.players, (first_optimizer, second_optimizer)):
+      setattr(self, f"{player}_optimizer", optimizer)
+
+  @property
+  def optimizers(self) -> Dict[str, keras.optimizers.Optimizer]:
+    """{player: optimizer}, in the order of ``players``."""
+    return {player: getattr(self, f"{player}_optimizer") for player in self.players}
+
+  @property
+  def step_optimizer(self):
+    """The optimizer stepped once per train_step: its iterations count the training steps."""
+    return self.optimizers[self.players[0]]
+
+  def build_optimizers(self):
+    """Creates optimizer slots (call inside the strategy scope before `fit`)."""
+    for player, optimizer in self.optimizers.items():
+      optimizer.build(self.player_variables(player))
+
+  def sample_global(self, sample_fn, batch_size):
+    """This replica's ``batch_size`` rows of sample_fn(global batch, seed) (a nest of tensors).
+
+    Every replica draws the same global batch from the model's seed generator and keeps its
+    own rows, so a step under MirroredStrategy sees the same random values as on one device.
+    """
+    values = sample_fn(batch_size * num_replicas(), self.seed_generator.next())
+    return tf.nest.map_structure(lambda t: replica_slice(t, batch_size), values)
+
+  def sample_latents(self, batch_size) -> Tuple[tf.Tensor, tf.Tensor]:
+    """(noise [batch, noise_dim], codes [batch, code_dim]) for this replica, from the priors."""
+    return self.sample_global(self.latent_spec.sample, batch_size)
+
+  def apply_step(self, loss_fn, player: str) -> Dict[str, tf.Tensor]:
+    """One update of ``player``'s variables.
+
+    Args:
+      loss_fn: () -> (per_example [batch], extra scalar or None, report dict). The loss is
+        mean(per_example) over the global batch + extra (a batch statistic computed over
+        the global batch, such as AGE's divergence, counted once across replicas).
+      player: one of ``players``.
+
+    Returns:
+      The report dict of loss_fn.
+    """
+    variables = self.player_variables(player)
+    with tf.GradientTape() as tape:
+      per_example, extra, report = loss_fn()
+      loss = tf.nn.compute_average_loss(per_example)
+      if extra is not None:
+        # Gradients are summed over replicas: each replica carries 1/replicas of the term.
+        loss += extra / num_replicas()
+    grads = tape.gradient(loss, variables)
+    self.optimizers[player].apply_gradients(zip(grads, variables))
+    return report
+
+  def update_trackers(self, report):
+    """Feeds the reported values to the trackers and returns their results."""
+    for name, tracker in self.trackers.items():
+      tracker.update_state(report[name])
+    return {name: tracker.result() for name, tracker in self.trackers.items()}
