@@ -23,6 +23,7 @@ setup(
         "absl-py",
         "tensorboard",
         "scipy",                         # linear_sum_assignment for matched accuracy
+        "scikit-learn",                  # AGE's linear probe; the disentanglement metrics
     ],
     extras_require={"test": ["pytest"]},
 )

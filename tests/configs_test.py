@@ -34,7 +34,8 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_the_family_is_shipped(self):
     self.assertContainsSubset(
-        ["gan_mnist", "dcgan_mnist", "dcgan_fashion_mnist", "cgan_mnist", "infogan_mnist"],
+        ["gan_mnist", "dcgan_mnist", "dcgan_fashion_mnist", "cgan_mnist", "infogan_mnist",
+         "ssinfogan_mnist", "age_mnist", "age_fashion_mnist"],
         CONFIGS)
 
   def test_configs_include_base(self):
@@ -53,7 +54,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
         runtime=dict(model_dir=os.path.join(self.get_temp_dir(), name), train_steps=1,
                      steps_per_epoch=1, jit_compile=False, verbose=0))
     model, path = train_lib.run(config)
-    self.assertEqual(int(model.d_optimizer.iterations), 1)
+    self.assertEqual(int(model.step_optimizer.iterations), 1)
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))
     self.assertEqual(os.path.basename(path), "1")
     loaded = tf.saved_model.load(path)

@@ -79,5 +79,47 @@ class MutualInformationTest(tf.test.TestCase):
       losses.code_log_likelihoods([tf.zeros([1, 2])], [])
 
 
+
+class AGELossTest(tf.test.TestCase):
+
+  def test_gaussian_kl_matches_numpy_and_closed_form(self):
+    rng = np.random.default_rng(3)
+    mean, std = rng.normal(size=5), rng.uniform(0.2, 2.0, 5)
+    expected = np.sum((std ** 2 + mean ** 2) / 2 - np.log(std) - 0.5)
+    self.assertAllClose(losses.gaussian_kl_to_standard_normal(mean, std), expected, rtol=1e-5)
+    # The same KL from TFP's closed form, and 0 for N(0, I) itself.
+    tfd = tfp.distributions
+    kl = tfd.kl_divergence(tfd.MultivariateNormalDiag(mean, std),
+                           tfd.MultivariateNormalDiag(np.zeros(5), np.ones(5)))
+    self.assertAllClose(losses.gaussian_kl_to_standard_normal(mean, std), kl, rtol=1e-5)
+    self.assertAllClose(losses.gaussian_kl_to_standard_normal(np.zeros(3), np.ones(3)), 0.0)
+
+  def test_batch_kl_fits_the_batch_moments(self):
+    codes = np.random.default_rng(4).normal(1.0, 0.5, (200, 6)).astype(np.float32)
+    mean, std = codes.mean(0), codes.std(0)  # the maximum-likelihood fit (ddof=0)
+    expected = np.sum((std ** 2 + mean ** 2) / 2 - np.log(std) - 0.5)
+    self.assertAllClose(losses.batch_gaussian_kl(codes), expected, rtol=1e-4)
+    # Not the official code's variant, which puts -log(s^2) where -log(s) belongs.
+    official = np.mean((std ** 2 + mean ** 2) / 2 - np.log(std ** 2) - 0.5)
+    self.assertNotAllClose(losses.batch_gaussian_kl(codes), official)
+
+  def test_reconstruction_losses_match_numpy(self):
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(-1, 1, (2, 4, 4, 3, 4)).astype(np.float32)
+    self.assertAllClose(losses.image_reconstruction_loss(x, y),
+                        np.abs(x - y).reshape(4, -1).mean(1), rtol=1e-5)
+    self.assertAllClose(losses.image_reconstruction_loss(x, y, "l2"),
+                        ((x - y) ** 2).reshape(4, -1).mean(1), rtol=1e-5)
+    z, z_rec = rng.normal(size=(2, 5, 8)).astype(np.float32)
+    self.assertAllClose(losses.latent_reconstruction_loss(z, z_rec),
+                        ((z - z_rec) ** 2).mean(1), rtol=1e-5)
+    cos = (z * z_rec).sum(1) / np.linalg.norm(z, axis=1) / np.linalg.norm(z_rec, axis=1)
+    self.assertAllClose(losses.latent_reconstruction_loss(z, z_rec, "cosine"), 1 - cos,
+                        rtol=1e-5, atol=1e-6)
+    with self.assertRaisesRegex(ValueError, "Unknown image reconstruction"):
+      losses.image_reconstruction_loss(x, y, "l3")
+    with self.assertRaisesRegex(ValueError, "Unknown latent reconstruction"):
+      losses.latent_reconstruction_loss(z, z_rec, "l1")
+
 if __name__ == "__main__":
   tf.test.main()

@@ -106,10 +106,13 @@ def category_inputs(spec, cols: int = 10, seed: int = 0):
   return np.tile(noise.numpy(), [k, 1]), codes
 
 
-def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
+def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0,
+                    real_images=None):
   """The image grids of a model's generator.
 
   - "samples": 8 rows of random samples from the priors (every model);
+  - "reconstructions" (models with ``reconstruct``, e.g. AGE, given ``real_images``): pairs
+    of columns, a real image x next to its reconstruction g(e(x));
   - "categories" (a categorical code: InfoGAN's c1, a conditional GAN's labels): one row per
     category, one column per noise vector;
   - "traversal_code<i>" (each continuous code): rows = categories, columns = that code from
@@ -122,6 +125,11 @@ def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0):
   cols = len(values)
   noise, codes = spec.sample(8 * cols, tf.constant([seed, 1]))
   grids = {"samples": image_grid(model.generate(noise, codes).numpy(), 8, cols)}
+  if real_images is not None and hasattr(model, "reconstruct"):
+    real = np.asarray(real_images, np.float32)[:(len(real_images) // 5) * 5]
+    pairs = np.stack([real, model.reconstruct(real).numpy()], axis=1)  # [n, 2, H, W, C]
+    grids["reconstructions"] = image_grid(pairs.reshape((-1,) + real.shape[1:]),
+                                          len(real) // 5, 10)
   if spec.categorical:
     noise, codes = category_inputs(spec, cols, seed)
     grids["categories"] = image_grid(model.generate(noise, codes).numpy(),
@@ -140,10 +148,16 @@ def write_png(path: str, image: np.ndarray):
 
 
 class TraversalImages(keras.callbacks.Callback):
-  """Every ``every`` steps, writes latent-traversal grids to TensorBoard and PNGs to disk."""
+  """Every ``every`` steps, writes latent-traversal grids to TensorBoard and PNGs to disk.
 
-  def __init__(self, log_dir: str, image_dir: str, every: int, seed: int = 0):
+  ``real_images`` [n, H, W, C] (optional) feed the "reconstructions" grid of models that
+  reconstruct (AGE).
+  """
+
+  def __init__(self, log_dir: str, image_dir: str, every: int, seed: int = 0,
+               real_images=None):
     super().__init__()
+    self.real_images = real_images
     self.writer = tf.summary.create_file_writer(log_dir)
     self.image_dir = image_dir
     self.every = max(1, int(every))
@@ -151,7 +165,7 @@ class TraversalImages(keras.callbacks.Callback):
 
   def write(self):
     step = model_step(self.model)
-    grids = traversal_grids(self.model, seed=self.seed)
+    grids = traversal_grids(self.model, seed=self.seed, real_images=self.real_images)
     os.makedirs(self.image_dir, exist_ok=True)
     with self.writer.as_default(step=step):
       for name, grid in grids.items():

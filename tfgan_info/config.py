@@ -35,6 +35,11 @@ class ModelConfig:
   mismatch_weight: float = 1.0  # cgan: weight of D's wrong-label term
   lambda_ss: float = 2.0        # ssinfogan: lambda_2, weight of L_IS (labelled real + generated)
   lambda_us: float = 0.8        # ssinfogan: lambda_1, weight of L_I of the unsupervised codes
+  generator_steps: int = 2      # age: g steps per e step
+  lambda_z: float = 1000.0      # age: lambda, weight of L_Z = ||z - e(g(z))||^2 (g step)
+  mu_x: float = 10.0            # age: mu, weight of L_X = ||x - g(e(x))|| (e step)
+  image_loss: str = "l1"        # age: norm of L_X
+  latent_loss: str = "l2"       # age: distance of L_Z ("l2" or "cosine")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +48,8 @@ class OptimizerConfig:
   g_learning_rate: float = 1e-3
   beta_1: float = 0.5
   beta_2: float = 0.999
+  lr_decay_steps: int = 0       # multiply both learning rates by lr_decay_rate every N steps
+  lr_decay_rate: float = 0.5
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,7 +10,11 @@ split (results merged into model_dir/results/metrics.json):
   ImageNet weights can be loaded (offline they are skipped, and the results say so);
 - for a model with a Q head and a categorical code, c1's accuracy as a classifier of the real
   test images (categories matched one-to-one to labels); for ss-InfoGAN also `q_ss_accuracy`,
-  Q_ss's accuracy with no matching (c_ss is tied to the labels by construction).
+  Q_ss's accuracy with no matching (c_ss is tied to the labels by construction);
+- for AGE: the reconstructions g(e(x)) of the test split (mean L1 error, and the share the
+  domain classifier gives the label it gives x), and linear-probe accuracies: a logistic
+  regression fitted on the encoder codes of N labelled training images (class-balanced,
+  chosen by --seed; N from --probe_labels), scored on the test codes.
 """
 
 import json
@@ -44,6 +48,8 @@ def define_flags():
                       "'imagenet' (download and cache) or a local InceptionV3 .h5 file.")
   flags.DEFINE_integer("inception_samples", 10000,
                        "Generated (and real) images for the InceptionV3 metrics.", lower_bound=2)
+  flags.DEFINE_list("probe_labels", ["100", "1000"],
+                    "AGE: labelled training images of each linear probe.")
 
 
 def _images(ds, limit=None):
@@ -56,6 +62,62 @@ def _images(ds, limit=None):
       break
   images = np.concatenate(out)
   return images if limit is None else images[:limit]
+
+
+def _images_and_labels(ds):
+  """(images [N, H, W, C] float32, labels int [N]) of a batched dataset, one pass."""
+  images, labels = [], []
+  for batch in ds:
+    images.append(batch["image"].numpy())
+    labels.append(batch["label"].numpy())
+  return np.concatenate(images), np.concatenate(labels)
+
+
+def _batched(fn, images, key, batch_size=500):
+  """fn(images)[key] over batches, concatenated into NumPy."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  return np.concatenate([fn(tf.constant(images[i:i + batch_size]))[key].numpy()
+                         for i in range(0, len(images), batch_size)])
+
+
+def age_metrics(loaded, test_ds, train_ds, classifier_dir: str, probe_labels, seed: int):
+  """AGE's reconstruction and linear-probe entries of the metrics dict.
+
+  Args:
+    loaded: the SavedModel (endpoints encode, reconstruct).
+    test_ds, train_ds: batched real splits, one pass each.
+    classifier_dir: folder of the domain classifier (skipped with a note if absent).
+    probe_labels: the N of each linear probe.
+    seed: chooses the labelled images.
+  """
+  import keras  # pylint: disable=g-import-not-at-top
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  from tfgan_info.data import semi_supervised  # pylint: disable=g-import-not-at-top
+
+  results = {}
+  test_x, test_y = _images_and_labels(test_ds)
+  recon = _batched(loaded.reconstruct, test_x, "images")
+  path = os.path.join(classifier_dir, "classifier.keras")
+  if os.path.exists(path):
+    classifier = keras.models.load_model(path)
+    def predict(images):
+      return np.concatenate([np.argmax(classifier(images[i:i + 500], training=False), -1)
+                             for i in range(0, len(images), 500)])
+    rec = metrics.compute_reconstruction(test_x, recon, predict(test_x), predict(recon), test_y)
+    results.update(reconstruction_identity_kept=rec["identity_kept"],
+                   reconstruction_classifier_accuracy=rec["accuracy"])
+  else:
+    rec = {"l1": float(np.mean(np.abs(test_x - recon)))}
+    rec["l1_01"] = rec["l1"] / 2
+  results.update(reconstruction_l1=rec["l1"], reconstruction_l1_01=rec["l1_01"])
+  test_codes = _batched(loaded.encode, test_x, "codes")
+  train_x, train_y = _images_and_labels(train_ds)
+  for n in probe_labels:
+    index = semi_supervised.labeled_indices(train_y, int(n), seed)
+    probe = metrics.compute_linear_probe(_batched(loaded.encode, train_x[index], "codes"),
+                                         train_y[index], test_codes, test_y)
+    results[f"linear_probe_accuracy_{int(n)}"] = probe["accuracy"]
+  return results
 
 
 def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
@@ -127,7 +189,8 @@ def sample_quality(loaded, config, test_images, load_train_images, classifier_di
 def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
              data_dir: str = None, batch_size: int = 500, classifier_dir: str = "",
              num_samples: int = 10000, seed: int = 0, inception: bool = False,
-             inception_weights: str = "imagenet", inception_samples: int = 10000):
+             inception_weights: str = "imagenet", inception_samples: int = 10000,
+             probe_labels=(100, 1000)):
   """Computes the metrics of the run in ``model_dir`` and writes results/metrics.json.
 
   Args:
@@ -141,6 +204,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     inception: also try the InceptionV3 FID / IS.
     inception_weights: "imagenet" or a local weights file.
     inception_samples: images per side for the InceptionV3 metrics.
+    probe_labels: AGE: the number of labelled images of each linear probe.
 
   Returns:
     The metrics dict.
@@ -185,10 +249,13 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       # (confusion rows are categories, columns labels).
       results["q_ss_accuracy"] = float(np.trace(np.asarray(acc["confusion"]))
                                        / acc["num_examples"])
+  classifier_dir = classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}")
+  if config.model.model == "age":
+    results.update(age_metrics(loaded, ds, batches("train"), classifier_dir, probe_labels, seed))
   if num_samples:
     results.update(sample_quality(
         loaded, config, _images(ds), lambda: _images(batches("train"), num_samples),
-        classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), num_samples, seed,
+        classifier_dir, num_samples, seed,
         inception, inception_weights, inception_samples))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
@@ -212,7 +279,8 @@ def main(argv):
   try:
     results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
                        FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
-                       FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples)
+                       FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
+                       [int(n) for n in FLAGS.probe_labels])
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

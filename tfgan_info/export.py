@@ -10,6 +10,14 @@ directory layout TF Serving polls. Endpoints:
   "labels" int32 [N] for a conditional GAN); the same seed gives the same samples.
 - ``infer_codes`` (models with a Q head): images [N, H, W, C] in [-1, 1] ->
   {"categorical_probs": [N, K], "continuous_means": [N, D]}.
+
+AGE (no codes, z on the unit sphere S^(M-1)):
+
+- ``generate`` (also ``serving_default``): z [N, M] (projected onto the sphere) ->
+  {"images": [N, H, W, C]}.
+- ``encode``: images [N, H, W, C] in [-1, 1] -> {"codes": [N, M]} of unit norm.
+- ``reconstruct``: images -> {"images": g(e(x))}.
+- ``sample``: count, seed -> {"images", "noise"} (noise: z on the sphere).
 """
 
 import os
@@ -46,8 +54,47 @@ def latest_export(model_dir: str, name: str = "") -> str:
   return os.path.join(folder, str(max(versions)))
 
 
+def build_age_archive(model) -> keras.export.ExportArchive:
+  """An ExportArchive with AGE's endpoints (see the module docstring)."""
+  spec = model.latent_spec
+  image_shape = tuple(model.generator.output_shape[1:])
+  if not model.built:  # ExportArchive tracks built models only: call it once.
+    model(tf.ones([1, spec.noise_dim]))
+  if not model.encoder.built:
+    model.encode(tf.zeros((1,) + image_shape))
+  archive = keras.export.ExportArchive()
+  archive.track(model.generator)
+  archive.track(model.encoder)
+  images_spec = tf.TensorSpec((None,) + image_shape, tf.float32, name="images")
+
+  @tf.function(input_signature=[tf.TensorSpec([None, spec.noise_dim], tf.float32, name="z")])
+  def generate(z):
+    return {"images": model.generate(z, training=False)}
+
+  @tf.function(input_signature=[images_spec])
+  def encode(images):
+    return {"codes": model.encode(images, training=False)}
+
+  @tf.function(input_signature=[images_spec])
+  def reconstruct(images):
+    return {"images": model.reconstruct(images, training=False)}
+
+  @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
+                                tf.TensorSpec([], tf.int64, name="seed")])
+  def sample(count, seed):
+    noise, _ = spec.sample(count, tf.stack([seed // 2**32, seed % 2**32]))
+    return {"images": model.generate(noise, training=False), "noise": noise}
+
+  for name, fn in (("serving_default", generate), ("generate", generate), ("encode", encode),
+                   ("reconstruct", reconstruct), ("sample", sample)):
+    archive.add_endpoint(name, fn)
+  return archive
+
+
 def build_archive(model) -> keras.export.ExportArchive:
-  """An ExportArchive with the endpoints above for a `models.GAN` (or subclass)."""
+  """An ExportArchive with the endpoints above for a `models.GAN` (or subclass) or AGE."""
+  if hasattr(model, "encoder"):
+    return build_age_archive(model)
   spec = model.latent_spec
   image_shape = tuple(model.generator.output_shape[1:])
   if not model.built:  # ExportArchive tracks built models only: call it once.

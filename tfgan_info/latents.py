@@ -22,7 +22,7 @@ import tensorflow_probability as tfp
 tfd = tfp.distributions
 
 CODE_KINDS = ("cat", "uniform", "normal")
-NOISE_KINDS = ("normal", "uniform")
+NOISE_KINDS = ("normal", "uniform", "sphere")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +112,8 @@ class LatentSpec:
   Args:
     codes: the structured codes (`Code` tuple or a spec string for `parse_codes`).
     noise_dim: width of the incompressible noise z.
-    noise: prior of z, "normal" (N(0, I)) or "uniform" (Unif(-1, 1)).
+    noise: prior of z, "normal" (N(0, I)), "uniform" (Unif(-1, 1)) or "sphere" (uniform on
+      the unit sphere S^(noise_dim - 1): normalised Gaussian vectors, AGE's prior).
     learn_std: if True the Q head predicts a log-std per continuous dimension; if False
       (default) the Gaussian posterior has unit std (as in openai/InfoGAN), so log Q is a
       scaled squared error. Learned stds can collapse towards the clip and make L_I of the
@@ -153,6 +154,8 @@ class LatentSpec:
     ones = tf.ones([self.noise_dim])
     if self.noise == "uniform":
       return tfd.Independent(tfd.Uniform(-ones, ones), reinterpreted_batch_ndims=1)
+    if self.noise == "sphere":
+      return tfd.SphericalUniform(dimension=self.noise_dim)
     return tfd.Independent(tfd.Normal(0.0 * ones, ones), reinterpreted_batch_ndims=1)
 
   def sample(self, batch_size, seed) -> Tuple[tf.Tensor, tf.Tensor]:
@@ -220,8 +223,12 @@ class LatentSpec:
   def fixed_noise(self, seed: int = 0) -> np.ndarray:
     """One noise vector [noise_dim] from the noise prior, drawn with NumPy from ``seed``."""
     rng = np.random.default_rng(seed)
-    noise = (rng.standard_normal(self.noise_dim) if self.noise == "normal"
-             else rng.uniform(-1.0, 1.0, self.noise_dim))
+    if self.noise == "uniform":
+      noise = rng.uniform(-1.0, 1.0, self.noise_dim)
+    else:
+      noise = rng.standard_normal(self.noise_dim)
+      if self.noise == "sphere":
+        noise /= np.linalg.norm(noise)
     return noise.astype(np.float32)
 
   def traversal_grid(self, code_index: int, values: Sequence[float], noise: np.ndarray,

@@ -117,3 +117,103 @@ def mutual_information_lower_bound(codes, predicted_distributions, prior_entropi
   if not lls:
     raise ValueError("mutual_information_lower_bound needs at least one code")
   return tf.add_n([ll + h for ll, h in zip(lls, prior_entropies)])
+
+
+# -- AGE (Ulyanov, Vedaldi and Lempitsky 2017) --------------------------------------------
+
+
+def gaussian_kl_to_standard_normal(mean, std):
+  """KL(N(m, diag(s^2)) || N(0, I)) of a diagonal Gaussian (AGE, Sec. 3.2).
+
+  KL = sum_j (s_j^2 + m_j^2) / 2 - log s_j - 1/2, the textbook formula. The official AGE code
+  (DmitryUlyanov/AGE, ``KLN01Loss``) writes -log(s_j^2) where -log s_j belongs and averages
+  over j instead of summing; this function follows the paper's definition.
+
+  Args:
+    mean: [M] per-dimension means m_j.
+    std: [M] per-dimension standard deviations s_j > 0.
+
+  Returns:
+    Scalar float32 >= 0, in nats.
+  """
+  mean = tf.cast(mean, tf.float32)
+  std = tf.cast(std, tf.float32)
+  return tf.reduce_sum((tf.square(std) + tf.square(mean)) / 2.0 - tf.math.log(std) - 0.5)
+
+
+def batch_gaussian_kl(codes, eps: float = 1e-6):
+  """AGE's divergence Delta(codes || N(0, I)): the KL of the batch's diagonal Gaussian fit.
+
+  Fits m_j = mean_i codes_ij and s_j^2 = mean_i (codes_ij - m_j)^2 (the maximum-likelihood
+  fit) over the batch and returns `gaussian_kl_to_standard_normal(m, s)`. A batch statistic,
+  not a per-example loss: under a distribution strategy the model fits the moments over the
+  global batch (see `models.AGE.divergence`).
+
+  Args:
+    codes: [batch, M] latent codes (e.g. encoder outputs on the unit sphere).
+    eps: added to s^2 before the square root (keeps log s finite for a collapsed dimension).
+
+  Returns:
+    Scalar float32, in nats.
+  """
+  codes = tf.cast(codes, tf.float32)
+  mean = tf.reduce_mean(codes, axis=0)
+  var = tf.reduce_mean(tf.square(codes - mean), axis=0)
+  return gaussian_kl_to_standard_normal(mean, tf.sqrt(var + eps))
+
+
+def image_reconstruction_loss(images, reconstructions, kind: str = "l1"):
+  """AGE's L_X = ||x - g(e(x))|| per example (AGE, Eq. 9), averaged over the pixels.
+
+  The mean over pixels (as the official code's L1Loss) keeps the weight mu = 10 meaningful
+  for every image size.
+
+  Args:
+    images: [batch, H, W, C] images x.
+    reconstructions: [batch, H, W, C] g(e(x)).
+    kind: "l1" (mean |x - x'|, the default) or "l2" (mean (x - x')^2).
+
+  Returns:
+    [batch] float32.
+
+  Raises:
+    ValueError: for an unknown kind.
+  """
+  diff = tf.cast(images, tf.float32) - tf.cast(reconstructions, tf.float32)
+  if kind == "l1":
+    diff = tf.abs(diff)
+  elif kind == "l2":
+    diff = tf.square(diff)
+  else:
+    raise ValueError(f"Unknown image reconstruction loss {kind!r}: use 'l1' or 'l2'")
+  return tf.reduce_mean(tf.reshape(diff, [tf.shape(diff)[0], -1]), axis=-1)
+
+
+def latent_reconstruction_loss(codes, reconstructed_codes, kind: str = "l2"):
+  """AGE's L_Z = ||z - e(g(z))||^2 per example (AGE, Eq. 10).
+
+  Args:
+    codes: [batch, M] prior samples z (unit vectors).
+    reconstructed_codes: [batch, M] e(g(z)) (unit vectors).
+    kind: "l2" (squared distance averaged over the M dimensions, as the official code's
+      MSE, so lambda = 1000 keeps its meaning; for unit vectors it is (2 - 2 cos) / M) or
+      "cosine" (1 - cos(z, e(g(z)))).
+
+  Returns:
+    [batch] float32.
+
+  Raises:
+    ValueError: for an unknown kind.
+  """
+  z = tf.cast(codes, tf.float32)
+  z_rec = tf.cast(reconstructed_codes, tf.float32)
+  if kind == "l2":
+    return tf.reduce_mean(tf.square(z - z_rec), axis=-1)
+  if kind == "cosine":
+    cos = tf.reduce_sum(tf.math.l2_normalize(z, -1) * tf.math.l2_normalize(z_rec, -1), -1)
+    return 1.0 - cos
+  raise ValueError(f"Unknown latent reconstruction loss {kind!r}: use 'l2' or 'cosine'")
+
+
+IMAGE_RECONSTRUCTION_LOSSES = ("l1", "l2")
+LATENT_RECONSTRUCTION_LOSSES = ("l2", "cosine")

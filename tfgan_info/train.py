@@ -79,13 +79,30 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
          lower_bound=0.0)
   define("float", "lambda_us", m.lambda_us,
          "ssinfogan: lambda_1, weight of L_I of the unsupervised codes.", lower_bound=0.0)
-  # optimizer
-  define("float", "d_learning_rate", o.d_learning_rate, "D Adam learning rate.",
+  define("integer", "generator_steps", m.generator_steps, "age: g steps per e step.",
+         lower_bound=1)
+  define("float", "lambda_z", m.lambda_z,
+         "age: lambda, weight of the latent reconstruction ||z - e(g(z))||^2 in the g step.",
          lower_bound=0.0)
+  define("float", "mu_x", m.mu_x,
+         "age: mu, weight of the image reconstruction ||x - g(e(x))|| in the e step.",
+         lower_bound=0.0)
+  define("enum", "image_loss", m.image_loss, list(losses.IMAGE_RECONSTRUCTION_LOSSES),
+         "age: norm of the image reconstruction.")
+  define("enum", "latent_loss", m.latent_loss, list(losses.LATENT_RECONSTRUCTION_LOSSES),
+         "age: distance of the latent reconstruction.")
+  # optimizer
+  define("float", "d_learning_rate", o.d_learning_rate,
+         "D's (AGE: the encoder's) Adam learning rate.", lower_bound=0.0)
   define("float", "g_learning_rate", o.g_learning_rate, "G (and Q) Adam learning rate.",
          lower_bound=0.0)
   define("float", "beta_1", o.beta_1, "Adam beta_1.", lower_bound=0.0, upper_bound=1.0)
   define("float", "beta_2", o.beta_2, "Adam beta_2.", lower_bound=0.0, upper_bound=1.0)
+  define("integer", "lr_decay_steps", o.lr_decay_steps,
+         "Multiply both learning rates by --lr_decay_rate every N steps of each optimizer "
+         "(0: constant).", lower_bound=0)
+  define("float", "lr_decay_rate", o.lr_decay_rate, "Learning-rate decay factor.",
+         lower_bound=0.0, upper_bound=1.0)
   # runtime
   define("string", "model_dir", r.model_dir, "Experiment directory.")
   define("integer", "seed", r.seed, "Seed of weights, latents and shuffling.")

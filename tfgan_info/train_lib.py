@@ -35,6 +35,12 @@ def build_model(config: Config):
   spec = latents.LatentSpec(mc.codes, mc.noise_dim, noise=mc.noise,
                             learn_std=mc.q_std == "learned")
   image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
+  if mc.model == "age":
+    generator, encoder = networks.build_age_networks(mc.architecture, spec.noise_dim,
+                                                     image_shape)
+    return MODELS["age"](generator, encoder, spec, generator_steps=mc.generator_steps,
+                         lambda_z=mc.lambda_z, mu_x=mc.mu_x, image_loss=mc.image_loss,
+                         latent_loss=mc.latent_loss, seed=config.runtime.seed)
   q_dim = spec.q_dim if mc.model == "infogan" else 0
   if mc.model == "ssinfogan":  # separate heads Q_ss (first code) and Q_us (the others)
     widths = [c.q_dim(spec.learn_std) for c in spec.codes]
@@ -64,12 +70,26 @@ def build_model(config: Config):
   return MODELS[mc.model](generator, discriminator, spec, **kwargs)
 
 
+def learning_rate(base: float, config: Config):
+  """``base``, or a staircase decay by lr_decay_rate every lr_decay_steps optimizer steps."""
+  oc = config.optimizer
+  if not oc.lr_decay_steps:
+    return base
+  return keras.optimizers.schedules.ExponentialDecay(
+      base, decay_steps=oc.lr_decay_steps, decay_rate=oc.lr_decay_rate, staircase=True)
+
+
 def compile_model(model, config: Config):
-  """Adam optimizers of ``config`` (built now, inside the caller's strategy scope)."""
+  """Adam optimizers of ``config`` (built now, inside the caller's strategy scope).
+
+  The first gets --d_learning_rate (D, or AGE's encoder), the second --g_learning_rate.
+  """
   oc = config.optimizer
   model.compile(
-      keras.optimizers.Adam(oc.d_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
-      keras.optimizers.Adam(oc.g_learning_rate, beta_1=oc.beta_1, beta_2=oc.beta_2),
+      keras.optimizers.Adam(learning_rate(oc.d_learning_rate, config), beta_1=oc.beta_1,
+                            beta_2=oc.beta_2),
+      keras.optimizers.Adam(learning_rate(oc.g_learning_rate, config), beta_1=oc.beta_1,
+                            beta_2=oc.beta_2),
       jit_compile=config.runtime.jit_compile,
       steps_per_execution=config.runtime.steps_per_execution)
   model.build_optimizers()
@@ -129,6 +149,17 @@ def train_dataset(config: Config, seed_offset: int = 0) -> tf.data.Dataset:
                            shuffle_buffer=dc.shuffle_buffer)
 
 
+def reconstruction_inputs(model, config: Config, count: int = 40):
+  """The first ``count`` test images (fixed across restarts) for the reconstruction grid of a
+  model that reconstructs (AGE); None for the others."""
+  if not hasattr(model, "reconstruct"):
+    return None
+  dc = config.data
+  ds = data_lib.load(dc.dataset, "test", dc.data_dir or None, dc.raw_data_dir or None)
+  batch = next(iter(data_lib.pipeline(ds, count, shuffle=False, repeat=False, cache=False)))
+  return batch["image"].numpy()
+
+
 def check_runtime(config: Config):
   """Raises ValueError for runtime settings that cannot give an exact, resumable run."""
   rc = config.runtime
@@ -182,7 +213,8 @@ def run(config: Config):
   cbs = [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
          callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every),
          callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
-                                       rc.image_every, seed=rc.seed)]
+                                       rc.image_every, seed=rc.seed,
+                                       real_images=reconstruction_inputs(model, config))]
   spe = rc.steps_per_epoch
   if step < rc.train_steps:
     # Finish a partial epoch first, then whole epochs, so the step count comes out exact.

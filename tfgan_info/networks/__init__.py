@@ -40,3 +40,23 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
   else:
     generator = module.build_generator(input_dim, image_shape)
   return generator, module.build_discriminator(image_shape, q_dim, num_classes)
+
+
+def build_age_networks(architecture: str, latent_dim: int, image_shape):
+  """Builds AGE's (generator g, encoder e) of a named architecture.
+
+  Args:
+    architecture: a key of ARCHITECTURES whose module has an encoder ("dcgan").
+    latent_dim: M, the latent sphere S^(M-1) lives in R^M.
+    image_shape: (H, W, C) of the data.
+
+  Raises:
+    ValueError: if the architecture has no encoder or does not fit the image shape.
+  """
+  module = ARCHITECTURES.get(architecture)
+  if module is None or not hasattr(module, "build_encoder"):
+    with_encoder = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_encoder"))
+    raise ValueError(f"Architecture {architecture!r} has no encoder for AGE: use one of "
+                     f"{with_encoder}")
+  return (module.build_generator(latent_dim, image_shape),
+          module.build_encoder(image_shape, latent_dim))

@@ -1,0 +1,165 @@
+"""AGE: Adversarial Generator-Encoder networks (Ulyanov, Vedaldi and Lempitsky 2017).
+
+A generator g and an encoder e play against each other, with no discriminator. Codes live on
+the unit sphere S^(M-1): prior samples z are normalised Gaussian vectors and e ends with an L2
+normalisation. Delta(. || N) is the KL divergence between the diagonal Gaussian fitted to a
+batch of codes and N(0, I) (`losses.batch_gaussian_kl`). The game (Eq. 7-10):
+
+  V(g, e) = Delta(e(g(Z)) || N) - Delta(e(X) || N)
+  e step:  max_e  V - mu L_X,       L_X = E ||x - g(e(x))||      (L1 by default)
+  g step:  min_g  V + lambda L_Z,   L_Z = E ||z - e(g(z))||^2    (Delta(e(X)) does not depend
+                                                                  on g)
+
+One train_step is one e step followed by ``generator_steps`` g steps (the official code: 2),
+each g step with fresh z. The e optimizer counts the training steps.
+"""
+
+from typing import Tuple
+
+import tensorflow as tf
+
+from tfgan_info import latents as latents_lib
+from tfgan_info import losses
+from tfgan_info.models.base import TwoPlayerModel
+
+
+class AGE(TwoPlayerModel):
+  """Generator g and encoder e trained with the AGE game.
+
+  Args:
+    generator: keras.Model, codes [batch, M] -> images [batch, H, W, C].
+    encoder: keras.Model, images -> codes [batch, M] of unit norm.
+    latent_spec: `latents.LatentSpec` with no codes, noise_dim M and noise "sphere".
+    generator_steps: g steps per e step (official code: 2).
+    lambda_z: lambda, weight of L_Z in the g step (paper: 1000).
+    mu_x: mu, weight of L_X in the e step (paper: 10).
+    image_loss: "l1" or "l2", the norm of L_X.
+    latent_loss: "l2" or "cosine", the distance of L_Z.
+    seed: seed of the model's `keras.random.SeedGenerator`.
+
+  Raises:
+    ValueError: for a latent spec with codes or without the sphere prior, or bad settings.
+  """
+
+  players = ("e", "g")
+
+  def __init__(self, generator, encoder, latent_spec: latents_lib.LatentSpec,
+               generator_steps: int = 2, lambda_z: float = 1000.0, mu_x: float = 10.0,
+               image_loss: str = "l1", latent_loss: str = "l2", seed: int = 0, **kwargs):
+    if latent_spec.codes or latent_spec.noise != "sphere":
+      raise ValueError("AGE's latent is z on the unit sphere and nothing else: set --codes= "
+                       f"(empty) and --noise=sphere, got codes {latent_spec.to_spec()!r} and "
+                       f"noise {latent_spec.noise!r}")
+    if generator_steps < 1:
+      raise ValueError(f"generator_steps must be >= 1, got {generator_steps}")
+    if image_loss not in losses.IMAGE_RECONSTRUCTION_LOSSES:
+      raise ValueError(f"Unknown image loss {image_loss!r}: use one of "
+                       f"{losses.IMAGE_RECONSTRUCTION_LOSSES}")
+    if latent_loss not in losses.LATENT_RECONSTRUCTION_LOSSES:
+      raise ValueError(f"Unknown latent loss {latent_loss!r}: use one of "
+                       f"{losses.LATENT_RECONSTRUCTION_LOSSES}")
+    super().__init__(latent_spec, seed=seed, **kwargs)
+    self.generator = generator
+    self.encoder = encoder
+    self.generator_steps = int(generator_steps)
+    self.lambda_z = float(lambda_z)
+    self.mu_x = float(mu_x)
+    self.image_loss = image_loss
+    self.latent_loss = latent_loss
+
+  def tracked_names(self) -> Tuple[str, ...]:
+    return ("e_loss", "g_loss", "kl_real", "kl_fake", "recon_x", "recon_z")
+
+  def player_variables(self, player):
+    model = self.encoder if player == "e" else self.generator
+    return model.trainable_variables
+
+  # -- the three maps ----------------------------------------------------------------------
+  def call(self, latent, training=False):
+    return self.generate(latent, training=training)
+
+  def generate(self, noise, codes=None, training=False):
+    """Images g(z) [batch, H, W, C] for z [batch, M], projected onto the unit sphere first.
+
+    ``codes`` (AGE has none: [batch, 0] or None) is accepted so that AGE fits the interface
+    of the other models' grids and samplers.
+    """
+    del codes
+    return self.generator(tf.math.l2_normalize(noise, axis=-1), training=training)
+
+  def encode(self, images, training=False):
+    """Codes e(x) [batch, M] of unit norm for images [batch, H, W, C] in [-1, 1]."""
+    return self.encoder(images, training=training)
+
+  def reconstruct(self, images, training=False):
+    """g(e(x)) [batch, H, W, C]."""
+    return self.generator(self.encode(images, training=training), training=training)
+
+  # -- the game ----------------------------------------------------------------------------
+  def divergence(self, codes):
+    """Delta(codes || N(0, I)) of the GLOBAL batch: moments all-reduced across replicas.
+
+    Args:
+      codes: [batch, M] this replica's codes.
+
+    Returns:
+      Scalar float32, `losses.batch_gaussian_kl` of the global batch.
+    """
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+      return losses.batch_gaussian_kl(codes)
+    codes = tf.cast(codes, tf.float32)
+    count = ctx.all_reduce("sum", tf.cast(tf.shape(codes)[0], tf.float32))
+    mean = ctx.all_reduce("sum", tf.reduce_sum(codes, 0)) / count
+    var = ctx.all_reduce("sum", tf.reduce_sum(tf.square(codes - mean), 0)) / count
+    return losses.gaussian_kl_to_standard_normal(mean, tf.sqrt(var + 1e-6))
+
+  def encoder_terms(self, images, z):
+    """The e step: minimise Delta(e(X)) - Delta(e(g(Z))) + mu L_X (i.e. maximise V - mu L_X).
+
+    Args:
+      images: [batch, H, W, C] real images.
+      z: [batch, M] prior samples.
+
+    Returns:
+      (per-example mu L_X [batch], the divergence part (scalar), report).
+    """
+    fake = tf.stop_gradient(self.generate(z, training=True))
+    real_codes = self.encode(images, training=True)
+    fake_codes = self.encode(fake, training=True)
+    kl_real, kl_fake = self.divergence(real_codes), self.divergence(fake_codes)
+    recon_x = losses.image_reconstruction_loss(
+        images, self.generator(real_codes, training=True), self.image_loss)
+    batch = tf.shape(recon_x)
+    report = {"e_loss": tf.fill(batch, kl_real - kl_fake) + self.mu_x * recon_x,
+              "kl_real": tf.fill(batch, kl_real), "recon_x": recon_x}
+    return self.mu_x * recon_x, kl_real - kl_fake, report
+
+  def generator_terms(self, z):
+    """The g step: minimise Delta(e(g(Z))) + lambda L_Z.
+
+    Args:
+      z: [batch, M] prior samples.
+
+    Returns:
+      (per-example lambda L_Z [batch], Delta(e(g(Z))) (scalar), report).
+    """
+    fake_codes = self.encode(self.generate(z, training=True), training=True)
+    kl_fake = self.divergence(fake_codes)
+    recon_z = losses.latent_reconstruction_loss(z, fake_codes, self.latent_loss)
+    batch = tf.shape(recon_z)
+    report = {"g_loss": tf.fill(batch, kl_fake) + self.lambda_z * recon_z,
+              "kl_fake": tf.fill(batch, kl_fake), "recon_z": recon_z}
+    return self.lambda_z * recon_z, kl_fake, report
+
+  def train_step(self, data):
+    """One e step, then ``generator_steps`` g steps, on a batch {"image": [batch, H, W, C]}."""
+    images = data["image"]
+    batch = tf.shape(images)[0]
+    z, _ = self.sample_latents(batch)
+    report = self.apply_step(lambda: self.encoder_terms(images, z), "e")
+    for _ in range(self.generator_steps):
+      z, _ = self.sample_latents(batch)
+      report.update(self.apply_step(lambda z=z: self.generator_terms(z), "g"))
+    return self.update_trackers(report)
+
