@@ -4,6 +4,8 @@ import types
 import numpy as np
 import tensorflow as tf
 
+from tests.models.age_test import make_age
+
 from tests.models.infogan_test import make_model
 from tfgan_info import callbacks
 from tfgan_info import latents
@@ -41,6 +43,18 @@ class CallbacksTest(tf.test.TestCase):
     model = make_model(model_cls=GAN, codes="")
     grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 3))
     self.assertSetEqual(set(grids), {"samples"})
+
+  def test_age_reconstruction_grid_pairs_inputs_and_reconstructions(self):
+    model = make_age(latent_dim=4)
+    real = np.random.default_rng(0).uniform(-1, 1, (12, 28, 28, 1)).astype(np.float32)
+    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 3), real_images=real)
+    self.assertSetEqual(set(grids), {"samples", "reconstructions"})
+    grid = grids["reconstructions"]
+    self.assertEqual(grid.shape, (2 * 29 + 1, 10 * 29 + 1, 1))   # 10 of 12 images, 5 pairs
+    expected = callbacks.image_grid(real[5:6], 1, 1)[1:-1, 1:-1]    # row 1, first column
+    self.assertAllEqual(grid[30:58, 1:29], expected)
+    recon = callbacks.image_grid(model.reconstruct(real[5:6]).numpy(), 1, 1)[1:-1, 1:-1]
+    self.assertAllEqual(grid[30:58, 30:58], recon)
 
   def test_category_rows_share_noise_and_hold_one_category(self):
     spec = latents.LatentSpec("uniform:1,cat:3", 4)

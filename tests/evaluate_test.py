@@ -83,5 +83,27 @@ class EvaluateTest(tf.test.TestCase):
     self.assertNotIn("classifier_fid", results)
 
 
+  def test_age_reconstruction_and_linear_probe(self):
+    model_dir = os.path.join(self.get_temp_dir(), "age_run")
+    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=dict(model="age", architecture="dcgan", codes="", noise="sphere", noise_dim=8)))
+    classifier_dir = os.path.join(self.get_temp_dir(), "age_clf")
+    os.makedirs(classifier_dir)
+    clf = classifier.build_classifier((28, 28, 1), 10)
+    clf.save(os.path.join(classifier_dir, "classifier.keras"))
+    results = evaluate.evaluate(model_dir, batch_size=1000, classifier_dir=classifier_dir,
+                                num_samples=200, probe_labels=(20, 50))
+    test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
+                         1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
+    batch = next(iter(test))["image"]
+    l1 = float(tf.reduce_mean(tf.abs(batch - model.reconstruct(batch))))
+    self.assertAllClose(results["reconstruction_l1"], l1, atol=0.02)   # first 1000 of 10000
+    self.assertAllClose(results["reconstruction_l1_01"], results["reconstruction_l1"] / 2)
+    for key in ("reconstruction_identity_kept", "reconstruction_classifier_accuracy",
+                "linear_probe_accuracy_20", "linear_probe_accuracy_50"):
+      self.assertBetween(results[key], 0.0, 1.0)
+    self.assertIn("classifier_fid", results)
+    self.assertNotIn("c1_matched_accuracy", results)
+
 if __name__ == "__main__":
   tf.test.main()

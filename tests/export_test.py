@@ -3,6 +3,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from tests.models.age_test import image_batches, make_age
 from tests.models.conditional_gan_test import make_cgan
 from tests.models.infogan_test import batches, make_model
 from tfgan_info import export
@@ -89,6 +90,37 @@ class ConditionalExportTest(tf.test.TestCase):
     self.assertAllClose(out["images"], self.model.generate(out["noise"], out["labels"]),
                         atol=1e-5)
 
+
+
+class AGEExportTest(tf.test.TestCase):
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.model = make_age(latent_dim=8)
+    cls.model.fit(image_batches(8), epochs=1, verbose=0)
+    model_dir = tf.compat.v1.test.get_temp_dir() + "/age_export_test"
+    cls.loaded = tf.saved_model.load(export.export(cls.model, model_dir, "age", 1))
+    cls.images = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype(np.float32)
+
+  def test_endpoints_match_keras_model(self):
+    self.assertSetEqual(set(self.loaded.signatures), {"serving_default", "generate", "encode",
+                                                      "reconstruct", "sample"})
+    z = np.random.default_rng(1).normal(size=(3, 8)).astype(np.float32)
+    out = self.loaded.signatures["serving_default"](z=z)
+    self.assertAllClose(out["images"], self.model.generate(z), atol=1e-5)
+    codes = self.loaded.signatures["encode"](images=self.images)["codes"]
+    self.assertAllClose(codes, self.model.encode(self.images), atol=1e-5)
+    self.assertAllClose(np.linalg.norm(codes, axis=1), np.ones(3), atol=1e-5)
+    rec = self.loaded.reconstruct(self.images)["images"]
+    self.assertAllClose(rec, self.model.reconstruct(self.images), atol=1e-5)
+    with self.assertRaises((ValueError, TypeError)):
+      self.loaded.encode(np.zeros((2, 32, 32, 3), np.float32))
+
+  def test_sample_draws_z_on_the_sphere(self):
+    out = self.loaded.sample(tf.constant(4), tf.constant(2, tf.int64))
+    self.assertAllClose(np.linalg.norm(out["noise"], axis=1), np.ones(4), atol=1e-5)
+    self.assertAllClose(out["images"], self.model.generate(out["noise"]), atol=1e-5)
 
 if __name__ == "__main__":
   tf.test.main()

@@ -57,6 +57,16 @@ class LatentSpecTest(tf.test.TestCase):
     _, codes3 = self.spec.sample(256, tf.constant([1, 3]))
     self.assertNotAllClose(codes, codes3)
 
+  def test_sphere_noise_is_uniform_on_the_sphere(self):
+    spec = latents.LatentSpec("", 6, noise="sphere")
+    noise, codes = spec.sample(4000, tf.constant([5, 6]))
+    self.assertEqual(codes.shape, (4000, 0))
+    self.assertAllClose(np.linalg.norm(noise, axis=1), np.ones(4000), atol=1e-5)
+    # Uniform on S^5: mean 0, covariance I / 6.
+    self.assertAllClose(np.mean(noise, 0), np.zeros(6), atol=0.03)
+    self.assertAllClose(np.cov(noise.numpy().T), np.eye(6) / 6, atol=0.015)
+    self.assertAllClose(np.linalg.norm(spec.fixed_noise(3)), 1.0, atol=1e-6)
+
   def test_q_distributions(self):
     q = tf.random.normal([4, self.spec.q_dim])
     dists = self.spec.q_distributions(q)
