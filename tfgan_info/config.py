@@ -40,6 +40,7 @@ class ModelConfig:
   mu_x: float = 10.0            # age: mu, weight of L_X = ||x - g(e(x))|| (e step)
   image_loss: str = "l1"        # age: norm of L_X
   latent_loss: str = "l2"       # age: distance of L_Z ("l2" or "cosine")
+  kl_reduction: str = "mean"    # age: Delta = KL / M ("mean", official scale) or the KL ("sum")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -91,6 +91,9 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
          "age: norm of the image reconstruction.")
   define("enum", "latent_loss", m.latent_loss, list(losses.LATENT_RECONSTRUCTION_LOSSES),
          "age: distance of the latent reconstruction.")
+  define("enum", "kl_reduction", m.kl_reduction, ["mean", "sum"],
+         "age: divergence = textbook KL divided by the latent width ('mean', the official "
+         "code's scale, which lambda and mu were tuned for) or the KL itself ('sum').")
   # optimizer
   define("float", "d_learning_rate", o.d_learning_rate,
          "D's (AGE: the encoder's) Adam learning rate.", lower_bound=0.0)

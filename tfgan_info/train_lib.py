@@ -40,7 +40,8 @@ def build_model(config: Config):
                                                      image_shape)
     return MODELS["age"](generator, encoder, spec, generator_steps=mc.generator_steps,
                          lambda_z=mc.lambda_z, mu_x=mc.mu_x, image_loss=mc.image_loss,
-                         latent_loss=mc.latent_loss, seed=config.runtime.seed)
+                         latent_loss=mc.latent_loss, kl_reduction=mc.kl_reduction,
+                         seed=config.runtime.seed)
   q_dim = spec.q_dim if mc.model == "infogan" else 0
   if mc.model == "ssinfogan":  # separate heads Q_ss (first code) and Q_us (the others)
     widths = [c.q_dim(spec.learn_std) for c in spec.codes]

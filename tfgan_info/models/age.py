@@ -12,6 +12,12 @@ batch of codes and N(0, I) (`losses.batch_gaussian_kl`). The game (Eq. 7-10):
 
 One train_step is one e step followed by ``generator_steps`` g steps (the official code: 2),
 each g step with fresh z. The e optimizer counts the training steps.
+
+Scale of Delta. The official code averages its per-dimension KL terms over the M dimensions,
+and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale. With
+``kl_reduction="mean"`` (default) the model uses the textbook KL divided by M, keeping that
+balance; ``"sum"`` uses the KL itself, which is M times larger (measured on MNIST, M = 64, see
+BUILD.md: the divergence terms then swamp L_Z and e(g(z)) stays unrelated to z).
 """
 
 from typing import Tuple
@@ -21,6 +27,9 @@ import tensorflow as tf
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
 from tfgan_info.models.base import TwoPlayerModel
+
+
+KL_REDUCTIONS = ("mean", "sum")
 
 
 class AGE(TwoPlayerModel):
@@ -35,6 +44,7 @@ class AGE(TwoPlayerModel):
     mu_x: mu, weight of L_X in the e step (paper: 10).
     image_loss: "l1" or "l2", the norm of L_X.
     latent_loss: "l2" or "cosine", the distance of L_Z.
+    kl_reduction: "mean" (KL / M, default) or "sum" (the KL); see the module docstring.
     seed: seed of the model's `keras.random.SeedGenerator`.
 
   Raises:
@@ -45,7 +55,8 @@ class AGE(TwoPlayerModel):
 
   def __init__(self, generator, encoder, latent_spec: latents_lib.LatentSpec,
                generator_steps: int = 2, lambda_z: float = 1000.0, mu_x: float = 10.0,
-               image_loss: str = "l1", latent_loss: str = "l2", seed: int = 0, **kwargs):
+               image_loss: str = "l1", latent_loss: str = "l2", kl_reduction: str = "mean",
+               seed: int = 0, **kwargs):
     if latent_spec.codes or latent_spec.noise != "sphere":
       raise ValueError("AGE's latent is z on the unit sphere and nothing else: set --codes= "
                        f"(empty) and --noise=sphere, got codes {latent_spec.to_spec()!r} and "
@@ -58,7 +69,10 @@ class AGE(TwoPlayerModel):
     if latent_loss not in losses.LATENT_RECONSTRUCTION_LOSSES:
       raise ValueError(f"Unknown latent loss {latent_loss!r}: use one of "
                        f"{losses.LATENT_RECONSTRUCTION_LOSSES}")
+    if kl_reduction not in KL_REDUCTIONS:
+      raise ValueError(f"Unknown kl_reduction {kl_reduction!r}: use one of {KL_REDUCTIONS}")
     super().__init__(latent_spec, seed=seed, **kwargs)
+    self.kl_reduction = kl_reduction
     self.generator = generator
     self.encoder = encoder
     self.generator_steps = int(generator_steps)
@@ -103,16 +117,18 @@ class AGE(TwoPlayerModel):
       codes: [batch, M] this replica's codes.
 
     Returns:
-      Scalar float32, `losses.batch_gaussian_kl` of the global batch.
+      Scalar float32, `losses.batch_gaussian_kl` of the global batch (divided by M with
+      kl_reduction "mean").
     """
+    scale = 1.0 / self.latent_spec.noise_dim if self.kl_reduction == "mean" else 1.0
     ctx = tf.distribute.get_replica_context()
     if ctx is None or ctx.num_replicas_in_sync == 1:
-      return losses.batch_gaussian_kl(codes)
+      return scale * losses.batch_gaussian_kl(codes)
     codes = tf.cast(codes, tf.float32)
     count = ctx.all_reduce("sum", tf.cast(tf.shape(codes)[0], tf.float32))
     mean = ctx.all_reduce("sum", tf.reduce_sum(codes, 0)) / count
     var = ctx.all_reduce("sum", tf.reduce_sum(tf.square(codes - mean), 0)) / count
-    return losses.gaussian_kl_to_standard_normal(mean, tf.sqrt(var + 1e-6))
+    return scale * losses.gaussian_kl_to_standard_normal(mean, tf.sqrt(var + 1e-6))
 
   def encoder_terms(self, images, z):
     """The e step: minimise Delta(e(X)) - Delta(e(g(Z))) + mu L_X (i.e. maximise V - mu L_X).
