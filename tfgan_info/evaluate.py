@@ -107,6 +107,8 @@ def age_metrics(loaded, test_ds, train_ds, classifier_dir: str, probe_labels, se
     results.update(reconstruction_identity_kept=rec["identity_kept"],
                    reconstruction_classifier_accuracy=rec["accuracy"])
   else:
+    results["classifier_metrics_skipped"] = (
+        f"no domain classifier at {path}: train it with python tools/train_classifier.py")
     rec = {"l1": float(np.mean(np.abs(test_x - recon)))}
     rec["l1_01"] = rec["l1"] / 2
   results.update(reconstruction_l1=rec["l1"], reconstruction_l1_01=rec["l1_01"])

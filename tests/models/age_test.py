@@ -70,7 +70,7 @@ class AGETest(tf.test.TestCase, parameterized.TestCase):
       return total / 8 if kl_reduction == "mean" else total   # M = 8
     # e step: Delta(e(X)) - Delta(e(g(Z))) + mu ||x - g(e(x))||_1 (mean over pixels).
     self.assertAllClose(divergence, kl(real_codes) - kl(fake_codes), rtol=1e-4, atol=1e-4)
-    recon = model.generator(real_codes, training=True).numpy()
+    recon = model.generator(real_codes, training=False).numpy()   # g as served
     self.assertAllClose(per_example, 10.0 * np.abs(images - recon).reshape(6, -1).mean(1),
                         rtol=1e-4, atol=1e-5)
     self.assertAllClose(report["kl_real"], np.full(6, kl(real_codes)), rtol=1e-4)

@@ -13,6 +13,14 @@ batch of codes and N(0, I) (`losses.batch_gaussian_kl`). The game (Eq. 7-10):
 One train_step is one e step followed by ``generator_steps`` g steps (the official code: 2),
 each g step with fresh z. The e optimizer counts the training steps.
 
+Train as served. g has batch norm and meets two input distributions: prior samples z (the g
+steps) and encoder codes e(x) (L_X). In training mode each batch is normalised with its own
+statistics, but a served g uses moving averages that mostly come from prior samples, so a
+g(e(x)) computed in training mode is not what `reconstruct` returns (measured on MNIST, BUILD.md:
+the classifier kept the label of 96% of training-mode reconstructions and 38% of served ones).
+The e step therefore runs g in inference mode for L_X: e learns to reconstruct through the g
+that is served, and g's statistics come from prior samples only.
+
 Scale of Delta. The official code averages its per-dimension KL terms over the M dimensions,
 and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale. With
 ``kl_reduction="mean"`` (default) the model uses the textbook KL divided by M, keeping that
@@ -144,8 +152,9 @@ class AGE(TwoPlayerModel):
     real_codes = self.encode(images, training=True)
     fake_codes = self.encode(fake, training=True)
     kl_real, kl_fake = self.divergence(real_codes), self.divergence(fake_codes)
+    # g in inference mode, as `reconstruct` serves it (see the module docstring).
     recon_x = losses.image_reconstruction_loss(
-        images, self.generator(real_codes, training=True), self.image_loss)
+        images, self.generator(real_codes, training=False), self.image_loss)
     batch = tf.shape(recon_x)
     report = {"e_loss": tf.fill(batch, kl_real - kl_fake) + self.mu_x * recon_x,
               "kl_real": tf.fill(batch, kl_real), "recon_x": recon_x}
