@@ -11,6 +11,21 @@ from tfgan_info.callbacks import model_step
 
 class TrainLibTest(tf.test.TestCase):
 
+  def test_learning_rate_decay_is_a_staircase_per_optimizer_step(self):
+    config = testutil.tiny_config(self.get_temp_dir()).replace(
+        optimizer=dict(d_learning_rate=1e-3, g_learning_rate=4e-3, lr_decay_steps=3,
+                       lr_decay_rate=0.5))
+    model = train_lib.compile_model(train_lib.build_model(config), config)
+    for step, factor in ((0, 1.0), (2, 1.0), (3, 0.5), (7, 0.25)):
+      model.d_optimizer.iterations.assign(step)
+      model.g_optimizer.iterations.assign(step)
+      self.assertAllClose(model.d_optimizer.learning_rate, 1e-3 * factor)
+      self.assertAllClose(model.g_optimizer.learning_rate, 4e-3 * factor)
+    constant = train_lib.compile_model(train_lib.build_model(testutil.tiny_config("")),
+                                       testutil.tiny_config(""))
+    constant.d_optimizer.iterations.assign(100)
+    self.assertAllClose(constant.d_optimizer.learning_rate, 2e-4)
+
   def test_run_writes_everything_and_resumes(self):
     model_dir = os.path.join(self.get_temp_dir(), "run")
     config = testutil.tiny_config(model_dir, train_steps=5)
