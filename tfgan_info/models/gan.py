@@ -1,4 +1,4 @@
-"""The GAN game on the shared base: one train_step skeleton for every adversarial model.
+"""The GAN game on the shared base: one train_step skeleton for every GAN of the package.
 
 `GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
 subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
