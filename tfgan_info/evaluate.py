@@ -80,37 +80,43 @@ def _batched(fn, images, key, batch_size=500):
                          for i in range(0, len(images), batch_size)])
 
 
-def age_metrics(loaded, test_ds, train_ds, classifier_dir: str, probe_labels, seed: int):
+def load_classifier(classifier_dir: str, dataset: str):
+  """The domain classifier's (path, FeatureFn or None, note): None and a note if it is absent."""
+  import keras  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
+  path = os.path.join(classifier_dir, "classifier.keras")
+  if not os.path.exists(path):
+    return path, None, (f"no domain classifier at {path}: train it with python "
+                        f"tools/train_classifier.py --dataset={dataset} (add --raw_data_dir "
+                        "offline)")
+  return path, sq.classifier_feature_fn(keras.models.load_model(path)), ""
+
+
+def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int):
   """AGE's reconstruction and linear-probe entries of the metrics dict.
 
   Args:
     loaded: the SavedModel (endpoints encode, reconstruct).
     test_ds, train_ds: batched real splits, one pass each.
-    classifier_dir: folder of the domain classifier (skipped with a note if absent).
+    classifier_fn: the domain classifier's FeatureFn (`load_classifier`), or None to skip
+      the identity metrics.
     probe_labels: the N of each linear probe.
     seed: chooses the labelled images.
   """
-  import keras  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.data import semi_supervised  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
 
   results = {}
   test_x, test_y = _images_and_labels(test_ds)
   recon = _batched(loaded.reconstruct, test_x, "images")
-  path = os.path.join(classifier_dir, "classifier.keras")
-  if os.path.exists(path):
-    classifier = keras.models.load_model(path)
-    def predict(images):
-      return np.concatenate([np.argmax(classifier(images[i:i + 500], training=False), -1)
-                             for i in range(0, len(images), 500)])
+  if classifier_fn is None:
+    rec = metrics.compute_reconstruction(test_x, recon)
+  else:
+    predict = lambda images: sq.batched_features(classifier_fn, images)[1].argmax(1)
     rec = metrics.compute_reconstruction(test_x, recon, predict(test_x), predict(recon), test_y)
     results.update(reconstruction_identity_kept=rec["identity_kept"],
                    reconstruction_classifier_accuracy=rec["accuracy"])
-  else:
-    results["classifier_metrics_skipped"] = (
-        f"no domain classifier at {path}: train it with python tools/train_classifier.py")
-    rec = {"l1": float(np.mean(np.abs(test_x - recon)))}
-    rec["l1_01"] = rec["l1"] / 2
   results.update(reconstruction_l1=rec["l1"], reconstruction_l1_01=rec["l1_01"])
   test_codes = _batched(loaded.encode, test_x, "codes")
   train_x, train_y = _images_and_labels(train_ds)
@@ -139,27 +145,21 @@ def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
   return np.concatenate(images), (np.concatenate(labels) if labels else None)
 
 
-def sample_quality(loaded, config, test_images, load_train_images, classifier_dir: str,
-                   num_samples: int, seed: int, inception: bool, inception_weights: str,
-                   inception_samples: int):
+def sample_quality(loaded, test_images, load_train_images, classifier, num_samples: int,
+                   seed: int, inception: bool, inception_weights: str, inception_samples: int):
   """The sample-quality entries of the metrics dict (see the module docstring).
 
+  ``classifier`` is `load_classifier`'s (path, FeatureFn or None, note);
   ``load_train_images()`` returns the real training images of the reference FID; it is only
-  called when a domain classifier exists.
+  called when the domain classifier exists.
   """
-  import keras  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
 
   results = {}
   generated, labels = generate_samples(loaded, num_samples, seed)
-  path = os.path.join(classifier_dir, "classifier.keras")
-  if not os.path.exists(path):
-    results["classifier_metrics_skipped"] = (
-        f"no domain classifier at {path}: train it with python tools/train_classifier.py "
-        f"--dataset={config.data.dataset} (add --raw_data_dir offline)")
-  else:
-    fn = sq.classifier_feature_fn(keras.models.load_model(path))
+  path, fn, _ = classifier
+  if fn is not None:
     # Each image set goes through the classifier once.
     test_f, test_p = sq.batched_features(fn, test_images)
     gen_f, gen_p = sq.batched_features(fn, generated)
@@ -251,14 +251,18 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       # (confusion rows are categories, columns labels).
       results["q_ss_accuracy"] = float(np.trace(np.asarray(acc["confusion"]))
                                        / acc["num_examples"])
-  classifier_dir = classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}")
+  classifier = None
+  if config.model.model == "age" or num_samples:
+    classifier = load_classifier(
+        classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), dc.dataset)
+    if classifier[1] is None:
+      results["classifier_metrics_skipped"] = classifier[2]
   if config.model.model == "age":
-    results.update(age_metrics(loaded, ds, batches("train"), classifier_dir, probe_labels, seed))
+    results.update(age_metrics(loaded, ds, batches("train"), classifier[1], probe_labels, seed))
   if num_samples:
     results.update(sample_quality(
-        loaded, config, _images(ds), lambda: _images(batches("train"), num_samples),
-        classifier_dir, num_samples, seed,
-        inception, inception_weights, inception_samples))
+        loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,
+        num_samples, seed, inception, inception_weights, inception_samples))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = os.path.join(model_dir, "results", "metrics.json")
@@ -279,10 +283,14 @@ def main(argv):
   if not FLAGS.model_dir:
     sys.exit("Error: --model_dir is required")
   try:
+    probe_labels = [int(n) for n in FLAGS.probe_labels]
+  except ValueError:
+    sys.exit(f"Error: --probe_labels takes integers, e.g. 100,1000; got {FLAGS.probe_labels}")
+  try:
     results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
                        FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
                        FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
-                       [int(n) for n in FLAGS.probe_labels])
+                       probe_labels)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

@@ -54,6 +54,12 @@ def latest_export(model_dir: str, name: str = "") -> str:
   return os.path.join(folder, str(max(versions)))
 
 
+def _stateless_seed(seed):
+  """An int64 scalar seed as the [2] int32 stateless seed of `LatentSpec.sample` (both words,
+  so distinct seeds give distinct streams)."""
+  return tf.stack([seed // 2**32, seed % 2**32])
+
+
 def build_age_archive(model) -> keras.export.ExportArchive:
   """An ExportArchive with AGE's endpoints (see the module docstring)."""
   spec = model.latent_spec
@@ -82,7 +88,7 @@ def build_age_archive(model) -> keras.export.ExportArchive:
   @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
                                 tf.TensorSpec([], tf.int64, name="seed")])
   def sample(count, seed):
-    noise, _ = spec.sample(count, tf.stack([seed // 2**32, seed % 2**32]))
+    noise, _ = spec.sample(count, _stateless_seed(seed))
     return {"images": model.generate(noise, training=False), "noise": noise}
 
   for name, fn in (("serving_default", generate), ("generate", generate), ("encode", encode),
@@ -124,8 +130,7 @@ def build_archive(model) -> keras.export.ExportArchive:
   @tf.function(input_signature=[tf.TensorSpec([], tf.int32, name="count"),
                                 tf.TensorSpec([], tf.int64, name="seed")])
   def sample(count, seed):
-    # Both 32-bit words of the int64 seed, so distinct seeds give distinct streams.
-    noise, codes = spec.sample(count, tf.stack([seed // 2**32, seed % 2**32]))
+    noise, codes = spec.sample(count, _stateless_seed(seed))
     out = {"images": model.generate(noise, codes, training=False), "noise": noise,
            "codes": codes}
     if model.conditional:

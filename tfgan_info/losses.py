@@ -141,7 +141,10 @@ def gaussian_kl_to_standard_normal(mean, std):
   return tf.reduce_sum((tf.square(std) + tf.square(mean)) / 2.0 - tf.math.log(std) - 0.5)
 
 
-def batch_gaussian_kl(codes, eps: float = 1e-6):
+KL_VARIANCE_EPS = 1e-6  # added to a fitted variance before the square root
+
+
+def batch_gaussian_kl(codes, eps: float = KL_VARIANCE_EPS):
   """AGE's divergence Delta(codes || N(0, I)): the KL of the batch's diagonal Gaussian fit.
 
   Fits m_j = mean_i codes_ij and s_j^2 = mean_i (codes_ij - m_j)^2 (the maximum-likelihood

@@ -20,6 +20,9 @@ class ReconstructionTest(tf.test.TestCase):
     self.assertEqual(perfect["l1"], 0.0)
     self.assertEqual(perfect["identity_kept"], 1.0)
     self.assertNotIn("accuracy", perfect)
+    error_only = metrics.compute_reconstruction(x, r)
+    self.assertEqual(set(error_only), {"l1", "l1_01"})
+    self.assertEqual(error_only["l1"], out["l1"])
 
   def test_shape_mismatch_raises(self):
     with self.assertRaisesRegex(ValueError, "differ in shape"):

@@ -136,7 +136,8 @@ class AGE(TwoPlayerModel):
     count = ctx.all_reduce("sum", tf.cast(tf.shape(codes)[0], tf.float32))
     mean = ctx.all_reduce("sum", tf.reduce_sum(codes, 0)) / count
     var = ctx.all_reduce("sum", tf.reduce_sum(tf.square(codes - mean), 0)) / count
-    return scale * losses.gaussian_kl_to_standard_normal(mean, tf.sqrt(var + 1e-6))
+    return scale * losses.gaussian_kl_to_standard_normal(
+        mean, tf.sqrt(var + losses.KL_VARIANCE_EPS))
 
   def encoder_terms(self, images, z):
     """The e step: minimise Delta(e(X)) - Delta(e(g(Z))) + mu L_X (i.e. maximise V - mu L_X).
