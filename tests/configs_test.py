@@ -35,7 +35,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_the_family_is_shipped(self):
     self.assertContainsSubset(
         ["gan_mnist", "dcgan_mnist", "dcgan_fashion_mnist", "cgan_mnist", "infogan_mnist",
-         "ssinfogan_mnist", "age_mnist", "age_fashion_mnist"],
+         "ssinfogan_mnist", "age_mnist", "age_fashion_mnist", "infogan_dsprites"],
         CONFIGS)
 
   def test_configs_include_base(self):

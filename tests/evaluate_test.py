@@ -1,6 +1,7 @@
 import json
 import os
 
+import numpy as np
 import tensorflow as tf
 
 from tests import testutil
@@ -8,6 +9,7 @@ from tfgan_info import data
 from tfgan_info import evaluate
 from tfgan_info import metrics
 from tfgan_info import train_lib
+from tfgan_info.data import dsprites
 from tfgan_info.networks import classifier
 
 
@@ -104,6 +106,42 @@ class EvaluateTest(tf.test.TestCase):
       self.assertBetween(results[key], 0.0, 1.0)
     self.assertIn("classifier_fid", results)
     self.assertNotIn("c1_matched_accuracy", results)
+
+  def test_disentanglement_metrics_on_dsprites(self):
+    model_dir = os.path.join(self.get_temp_dir(), "dsprites_run")
+    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
+        data=dict(dataset="dsprites", cache=False),
+        model=dict(architecture="infogan_dsprites", codes="uniform:1,uniform:1,uniform:1",
+                   noise_dim=4)))
+    results = evaluate.evaluate(model_dir, num_samples=0, disentanglement_points=64,
+                                disentanglement_eval_points=32)
+    dis = results["disentanglement"]
+    self.assertCountEqual(dis, ["mig", "factor_vae", "dci", "sap", "beta_vae", "seconds"])
+    for value in (dis["mig"]["discrete_mig"], dis["factor_vae"]["eval_accuracy"],
+                  dis["dci"]["disentanglement"], dis["dci"]["completeness"],
+                  dis["sap"]["SAP_score"], dis["beta_vae"]["eval_accuracy"]):
+      self.assertBetween(value, 0.0, 1.0)
+    self.assertLen(dis["mig"]["mig_per_factor"], 5)
+    with open(os.path.join(model_dir, "results", "metrics.json")) as f:
+      self.assertEqual(json.load(f)["disentanglement"]["mig"], dis["mig"])
+    # The representation is infer_codes' continuous means of the [-1, 1]-scaled images.
+    loaded = tf.saved_model.load(results["export"])
+    images = dsprites.render([[0, 1, 2, 3, 4], [2, 5, 39, 31, 0]]) * np.uint8(255)
+    scaled = images.astype(np.float32) / 127.5 - 1.0
+    self.assertAllClose(evaluate.representation_fn(loaded)(images),
+                        model.infer_codes(scaled, training=False)[1], atol=1e-5)
+
+  def test_age_representation_is_the_encoder(self):
+    model_dir = os.path.join(self.get_temp_dir(), "age_dsprites_run")
+    model, path = train_lib.run(testutil.tiny_config(model_dir, train_steps=1).replace(
+        data=dict(dataset="dsprites", cache=False),
+        model=dict(model="age", architecture="dcgan", codes="", noise="sphere", noise_dim=8)))
+    images = dsprites.render([[1, 1, 1, 1, 1]]) * np.uint8(255)
+    codes = evaluate.representation_fn(tf.saved_model.load(path))(images)
+    self.assertAllClose(codes, model.encode(images.astype(np.float32) / 127.5 - 1.0,
+                                            training=False), atol=1e-5)
+    self.assertIsNone(evaluate.representation_fn(object()))
+
 
 if __name__ == "__main__":
   tf.test.main()

@@ -14,7 +14,11 @@ split (results merged into model_dir/results/metrics.json):
 - for AGE: the reconstructions g(e(x)) of the test split (mean L1 error, and the share the
   domain classifier gives the label it gives x), and linear-probe accuracies: a logistic
   regression fitted on the encoder codes of N labelled training images (class-balanced,
-  chosen by --seed; N from --probe_labels), scored on the test codes.
+  chosen by --seed; N from --probe_labels), scored on the test codes;
+- on a dataset with ground-truth factors (dsprites), the disentanglement metrics of the
+  export's codes (`representation_fn`: infer_codes, or AGE's encode): MIG, FactorVAE score,
+  DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
+  and `--disentanglement_eval_points` scale them down), under "disentanglement".
 """
 
 import json
@@ -49,7 +53,12 @@ def define_flags():
   flags.DEFINE_integer("inception_samples", 10000,
                        "Generated (and real) images for the InceptionV3 metrics.", lower_bound=2)
   flags.DEFINE_list("probe_labels", ["100", "1000"],
-                    "AGE: labelled training images of each linear probe.")
+                    "AGE: labelled training images of each linear probe (not on dsprites).")
+  flags.DEFINE_integer("disentanglement_points", 10000,
+                       "Training points of each disentanglement metric (disentanglement_lib: "
+                       "10000).", lower_bound=2)
+  flags.DEFINE_integer("disentanglement_eval_points", 5000,
+                       "Evaluation points of each disentanglement metric (5000).", lower_bound=2)
 
 
 def _images(ds, limit=None):
@@ -92,12 +101,33 @@ def load_classifier(classifier_dir: str, dataset: str):
   return path, sq.classifier_feature_fn(keras.models.load_model(path)), ""
 
 
+def representation_fn(loaded):
+  """The export's codes as a representation of observations, for the disentanglement metrics.
+
+  Returns:
+    A function uint8 images [N, H, W, C] in [0, 255] -> float [N, D]: AGE's ``encode`` codes,
+    or ``infer_codes``' continuous means followed by its categorical probabilities; None if
+    the export has neither endpoint.
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
+  if hasattr(loaded, "encode"):
+    codes = lambda x: loaded.encode(x)["codes"]
+  elif hasattr(loaded, "infer_codes"):
+    def codes(x):
+      out = loaded.infer_codes(x)
+      return tf.concat([out["continuous_means"], out["categorical_probs"]], -1)
+  else:
+    return None
+  return lambda observations: codes(data_lib.scale_images(tf.constant(observations))).numpy()
+
+
 def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int):
   """AGE's reconstruction and linear-probe entries of the metrics dict.
 
   Args:
     loaded: the SavedModel (endpoints encode, reconstruct).
-    test_ds, train_ds: batched real splits, one pass each.
+    test_ds, train_ds: batched real splits, one pass each (train only read for probes).
     classifier_fn: the domain classifier's FeatureFn (`load_classifier`), or None to skip
       the identity metrics.
     probe_labels: the N of each linear probe.
@@ -118,6 +148,8 @@ def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: in
     results.update(reconstruction_identity_kept=rec["identity_kept"],
                    reconstruction_classifier_accuracy=rec["accuracy"])
   results.update(reconstruction_l1=rec["l1"], reconstruction_l1_01=rec["l1_01"])
+  if not probe_labels:
+    return results
   test_codes = _batched(loaded.encode, test_x, "codes")
   train_x, train_y = _images_and_labels(train_ds)
   for n in probe_labels:
@@ -192,7 +224,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
              data_dir: str = None, batch_size: int = 500, classifier_dir: str = "",
              num_samples: int = 10000, seed: int = 0, inception: bool = False,
              inception_weights: str = "imagenet", inception_samples: int = 10000,
-             probe_labels=(100, 1000)):
+             probe_labels=(100, 1000), disentanglement_points: int = 10000,
+             disentanglement_eval_points: int = 5000):
   """Computes the metrics of the run in ``model_dir`` and writes results/metrics.json.
 
   Args:
@@ -206,7 +239,10 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     inception: also try the InceptionV3 FID / IS.
     inception_weights: "imagenet" or a local weights file.
     inception_samples: images per side for the InceptionV3 metrics.
-    probe_labels: AGE: the number of labelled images of each linear probe.
+    probe_labels: AGE: the number of labelled images of each linear probe (skipped on a
+      dataset with ground-truth factors, whose train split is 737,280 images).
+    disentanglement_points, disentanglement_eval_points: training / evaluation points of each
+      disentanglement metric.
 
   Returns:
     The metrics dict.
@@ -257,8 +293,15 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
         classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), dc.dataset)
     if classifier[1] is None:
       results["classifier_metrics_skipped"] = classifier[2]
+  ground_truth = data_lib.GROUND_TRUTH.get(dc.dataset)
   if config.model.model == "age":
-    results.update(age_metrics(loaded, ds, batches("train"), classifier[1], probe_labels, seed))
+    results.update(age_metrics(loaded, ds, batches("train"), classifier[1],
+                               () if ground_truth else probe_labels, seed))
+  representation = representation_fn(loaded)
+  if ground_truth is not None and representation is not None:
+    results["disentanglement"] = metrics.compute_disentanglement(
+        representation, ground_truth(), seed, disentanglement_points,
+        disentanglement_eval_points)
   if num_samples:
     results.update(sample_quality(
         loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,
@@ -290,7 +333,8 @@ def main(argv):
     results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
                        FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
                        FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
-                       probe_labels)
+                       probe_labels, FLAGS.disentanglement_points,
+                       FLAGS.disentanglement_eval_points)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

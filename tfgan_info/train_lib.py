@@ -137,8 +137,9 @@ def train_dataset(config: Config, seed_offset: int = 0) -> tf.data.Dataset:
   continues from step ``seed_offset``.
   """
   dc = config.data
-  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None)
   seed = config.runtime.seed + seed_offset
+  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
+                     shuffle_seed=seed)
   if config.model.model == "ssinfogan":
     batches, _ = data_lib.semi_supervised_pipeline(
         ds, dc.batch_size, dc.num_labeled, dc.labeled_fraction, seed=config.runtime.seed,

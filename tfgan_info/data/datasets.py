@@ -1,19 +1,28 @@
-"""tensorflow-datasets pipelines that yield {"image", "label"} batches."""
+"""tensorflow-datasets pipelines that yield {"image", "label"} batches.
+
+"dsprites" is rendered on the fly (`dsprites.as_dataset`): it needs no download and no files.
+Its "label" is the shape class.
+"""
 
 from typing import Optional, Tuple
 
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from tfgan_info.data import dsprites
 from tfgan_info.data import raw
 
 # Offline builds exist for mnist and fashion_mnist (raw.RAW_FILES); the RGB sets need tfds'
 # download (users with internet).
-DATASETS = ("mnist", "fashion_mnist", "cifar10", "svhn_cropped", "celeb_a")
+DATASETS = ("mnist", "fashion_mnist", "cifar10", "svhn_cropped", "celeb_a", "dsprites")
 IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "cifar10": (32, 32, 3),
-                "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3)}
+                "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3),
+                "dsprites": dsprites.IMAGE_SHAPE}
 NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 10,
-               "celeb_a": 0}  # 0: no class label (the "label" feature is 0)
+               "celeb_a": 0,  # 0: no class label (the "label" feature is 0)
+               "dsprites": len(dsprites.SHAPES)}
+# Datasets with ground-truth factors: the disentanglement metrics' `DSprites`-like data.
+GROUND_TRUTH = {"dsprites": dsprites.DSprites}
 CELEB_A_CROP = 108  # the central crop resized to 64x64, as in the DCGAN reference code
 
 
@@ -31,25 +40,33 @@ def to_example(name: str, ex):
   if name == "celeb_a":
     return {"image": center_crop_resize(ex["image"], CELEB_A_CROP, IMAGE_SHAPES[name][0]),
             "label": tf.constant(0, tf.int64)}
+  if name == "dsprites":  # {0, 1} -> {0, 255}; the shape is the label
+    return {"image": ex["image"] * tf.constant(255, tf.uint8), "label": ex["label_shape"]}
   return {"image": ex["image"], "label": tf.cast(ex["label"], tf.int64)}
 
 
 def load(name: str, split: str, data_dir: Optional[str] = None,
-         raw_data_dir: Optional[str] = None) -> tf.data.Dataset:
+         raw_data_dir: Optional[str] = None, shuffle_seed: Optional[int] = None
+         ) -> tf.data.Dataset:
   """Loads a split of a tfds image dataset as unbatched {"image": uint8, "label": int64}.
 
   Args:
     name: a tfds name in DATASETS.
-    split: "train" or "test" (any tfds split string).
+    split: "train" or "test" (any tfds split string; dsprites: `dsprites.split_indices`).
     data_dir: tfds data folder (None: tfds' default, ~/tensorflow_datasets).
     raw_data_dir: if set, build offline from the original raw files found there
-      (see `raw.prepare_from_raw`); if None, tfds downloads them.
+      (see `raw.prepare_from_raw`); if None, tfds downloads them. Unused by dsprites.
+    shuffle_seed: dsprites only: visit the examples in a full random order drawn from this
+      seed (a new one each repetition) instead of index order. tfds sets keep their file order.
 
   Raises:
     ValueError: for an unknown dataset name; `raw.RawDataError` for bad raw files.
   """
   if name not in DATASETS:
     raise ValueError(f"Unknown dataset {name!r}: use one of {DATASETS}")
+  if name == "dsprites":
+    ds = dsprites.as_dataset(split, shuffle_seed)
+    return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)
   if raw_data_dir:
     builder = raw.prepare_from_raw(name, raw_data_dir, data_dir)
   else:

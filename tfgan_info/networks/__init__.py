@@ -1,6 +1,7 @@
 """Keras builders for generators, discriminators (with Q heads), encoders, classifiers."""
 
 from tfgan_info.networks import dcgan
+from tfgan_info.networks import infogan_dsprites
 from tfgan_info.networks import infogan_mnist
 from tfgan_info.networks import mlp
 from tfgan_info.networks.conditional import build_conditional_generator
@@ -8,6 +9,7 @@ from tfgan_info.networks.discriminator import Discriminator
 
 ARCHITECTURES = {
     "dcgan": dcgan,
+    "infogan_dsprites": infogan_dsprites,
     "infogan_mnist": infogan_mnist,
     "mlp": mlp,
 }

@@ -1,0 +1,88 @@
+"""FactorVAE disentanglement score (Kim & Mnih 2018, "Disentangling by Factorising", Sec. 4), as
+in disentanglement_lib (``evaluation/metrics/factor_vae.py``).
+
+Each vote: fix one random factor k across a batch of 64 observations, divide each code's
+variance in the batch by its variance over the data, and take the code with the smallest
+ratio; codes whose global standard deviation is below 0.05 are pruned first. A majority-vote
+classifier (code -> factor) is read off 10,000 training votes and scored on 5,000 more; global
+variances from 10,000 observations.
+"""
+
+from typing import Dict
+
+import numpy as np
+
+from tfgan_info.metrics import disentanglement_utils as utils
+
+
+def _votes(local_variances, factor_indices, global_variances, active, num_factors):
+  """Vote matrix int64 [K, D] of per-batch code variances [P, D] with fixed factors [P].
+
+  Each batch votes for (its factor, the argmin over active codes of local / global variance).
+  As in disentanglement_lib, the argmin indexes the active codes.
+  """
+  votes = np.zeros((num_factors, len(global_variances)), np.int64)
+  ratios = local_variances[:, active] / global_variances[active]
+  np.add.at(votes, (factor_indices, np.argmin(ratios, axis=1)), 1)
+  return votes
+
+
+def _accuracy(votes, classifier):
+  return float(votes[classifier, np.arange(votes.shape[1])].sum() / votes.sum())
+
+
+def _sample_votes(representation_fn, dataset, num_points, random_state, batch_size,
+                  points_per_call=16):
+  """(local variances [num_points, D], fixed factors [num_points]) of num_points batches.
+
+  Draws as disentanglement_lib's one-batch-at-a-time loop; ``points_per_call`` batches share
+  one representation call.
+  """
+  variances, fixed = [], []
+  for count in utils.chunk_sizes(num_points, points_per_call):
+    groups = []
+    for _ in range(count):
+      k = random_state.randint(dataset.num_factors)
+      batch = dataset.sample_factors(batch_size, random_state)
+      batch[:, k] = batch[0, k]
+      groups.append(batch)
+      fixed.append(k)
+    codes = utils.represent_groups(representation_fn, dataset, groups, random_state)
+    variances.append(np.var(codes, axis=1, ddof=1))
+  return np.concatenate(variances), np.array(fixed)
+
+
+def compute_factor_vae(representation_fn, dataset, random_state: np.random.RandomState,
+                       batch_size: int = 64, num_train: int = 10000, num_eval: int = 5000,
+                       num_variance_estimate: int = 10000, prune_threshold: float = 0.05
+                       ) -> Dict[str, float]:
+  """FactorVAE score of a representation on a ground-truth dataset.
+
+  Args:
+    representation_fn: observations [N, ...] -> codes [N, D].
+    dataset: a `data.ground_truth.GroundTruthData`.
+    random_state: draws the factors.
+    batch_size: observations per vote (one factor fixed), >= 2.
+    num_train, num_eval: votes to build and to score the majority-vote classifier.
+    num_variance_estimate: observations for the global variances.
+    prune_threshold: codes with global standard deviation below it take no part.
+
+  Returns:
+    {"train_accuracy", "eval_accuracy" (the score), "num_active_dims"}; accuracies are 0
+    when no code is active.
+  """
+  if batch_size < 2:
+    raise ValueError(f"batch_size must be >= 2 (a variance), got {batch_size}")
+  _, observations = dataset.sample(num_variance_estimate, random_state)
+  global_variances = np.var(utils.represent(representation_fn, observations), axis=0, ddof=1)
+  active = np.sqrt(global_variances) >= prune_threshold
+  if not active.any():
+    return {"train_accuracy": 0.0, "eval_accuracy": 0.0, "num_active_dims": 0}
+  train = _votes(*_sample_votes(representation_fn, dataset, num_train, random_state,
+                                batch_size), global_variances, active, dataset.num_factors)
+  classifier = np.argmax(train, axis=0)
+  evals = _votes(*_sample_votes(representation_fn, dataset, num_eval, random_state,
+                                batch_size), global_variances, active, dataset.num_factors)
+  return {"train_accuracy": _accuracy(train, classifier),
+          "eval_accuracy": _accuracy(evals, classifier),
+          "num_active_dims": int(active.sum())}
