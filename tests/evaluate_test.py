@@ -122,10 +122,14 @@ class EvaluateTest(tf.test.TestCase):
                   dis["sap"]["SAP_score"], dis["beta_vae"]["eval_accuracy"]):
       self.assertBetween(value, 0.0, 1.0)
     self.assertLen(dis["mig"]["mig_per_factor"], 5)
+    # The same MIG from the export's codes computed directly (the metric is deterministic).
+    loaded = tf.saved_model.load(results["export"])
+    direct = metrics.compute_mig(evaluate.representation_fn(loaded), dsprites.DSprites(),
+                                 np.random.RandomState(0), num_train=64)
+    self.assertEqual(dis["mig"], direct)
     with open(os.path.join(model_dir, "results", "metrics.json")) as f:
       self.assertEqual(json.load(f)["disentanglement"]["mig"], dis["mig"])
     # The representation is infer_codes' continuous means of the [-1, 1]-scaled images.
-    loaded = tf.saved_model.load(results["export"])
     images = dsprites.render([[0, 1, 2, 3, 4], [2, 5, 39, 31, 0]]) * np.uint8(255)
     scaled = images.astype(np.float32) / 127.5 - 1.0
     self.assertAllClose(evaluate.representation_fn(loaded)(images),

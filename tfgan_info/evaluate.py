@@ -266,9 +266,11 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   data_dir = data_dir if data_dir is not None else dc.data_dir or None
   raw_data_dir = raw_data_dir if raw_data_dir is not None else dc.raw_data_dir or None
   def batches(name):
-    return data_lib.pipeline(data_lib.load(dc.dataset, name, data_dir, raw_data_dir),
-                             batch_size, shuffle=False, repeat=False, cache=False,
-                             drop_remainder=False)
+    # A seeded order for a rendered train split (its index order is sorted by factor).
+    seed_order = seed if name == "train" else None
+    return data_lib.pipeline(
+        data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order),
+        batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
   ds = batches(split)
   results = {"export": path, "split": split, "dataset": dc.dataset}
   if spec.categorical and hasattr(loaded, "infer_codes"):

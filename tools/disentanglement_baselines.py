@@ -48,7 +48,7 @@ def representations():
 
 
 def baselines(names, num_train=10000, num_eval=5000, seed=0, time_render=True):
-  """{"representations": {name: compute_disentanglement's dict}, "render_seconds": ...}.
+  """{"representations": {name: compute_disentanglement's dict}, "render_all_seconds": ...}.
 
   Raises:
     ValueError: for an unknown representation name.

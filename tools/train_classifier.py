@@ -55,9 +55,10 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
   keras.utils.set_random_seed(seed)
 
   def split(name, train):
-    ds = data_lib.load(dataset, name, data_dir or None, raw_data_dir or None)
+    ds = data_lib.load(dataset, name, data_dir or None, raw_data_dir or None,
+                       shuffle_seed=seed if train else None)
     ds = data_lib.pipeline(ds, batch_size, shuffle=train, seed=seed, repeat=train,
-                           drop_remainder=train)
+                           drop_remainder=train, cache=dataset not in data_lib.RENDERED)
     return ds.map(lambda ex: (ex["image"], ex["label"]))
 
   train_ds, test_ds = split("train", True), split("test", False)

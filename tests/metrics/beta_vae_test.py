@@ -1,3 +1,4 @@
+import numpy as np
 import tensorflow as tf
 
 from tests.metrics import disentanglement_testutil as dt
@@ -17,11 +18,22 @@ class BetaVaeTest(tf.test.TestCase):
       scores = beta_vae.compute_beta_vae(fn, dt.DATA, dt.rs(), num_train=500, num_eval=300)
       self.assertBetween(scores["eval_accuracy"], 0.0, 0.25)
 
-  def test_batched_sampling_draws_like_one_point_at_a_time(self):
-    a = beta_vae._sample_points(dt.identity, dt.DATA, 21, dt.rs(2), 4, points_per_call=16)
-    b = beta_vae._sample_points(dt.identity, dt.DATA, 21, dt.rs(2), 4, points_per_call=1)
-    self.assertAllClose(a[0], b[0])
-    self.assertAllEqual(a[1], b[1])
+  def test_batched_sampling_draws_like_disentanglement_lib(self):
+    # disentanglement_lib's loop: per point a factor, two batches of factors, their observations.
+    rs = dt.rs(2)
+    features, labels = [], []
+    for _ in range(21):
+      k = rs.randint(dt.NOISY.num_factors)
+      first = dt.NOISY.sample_factors(4, rs)
+      second = dt.NOISY.sample_factors(4, rs)
+      second[:, k] = first[:, k]
+      z1 = dt.identity(dt.NOISY.sample_observations_from_factors(first, rs))
+      z2 = dt.identity(dt.NOISY.sample_observations_from_factors(second, rs))
+      features.append(np.mean(np.abs(z1 - z2), axis=0))
+      labels.append(k)
+    got = beta_vae._sample_points(dt.identity, dt.NOISY, 21, dt.rs(2), 4, points_per_call=16)
+    self.assertAllClose(got[0], np.array(features))
+    self.assertAllEqual(got[1], labels)
 
 
 if __name__ == "__main__":

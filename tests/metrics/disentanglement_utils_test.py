@@ -25,6 +25,13 @@ class DisentanglementUtilsTest(tf.test.TestCase):
     self.assertEqual(codes.shape, (50, 20))
     self.assertAllEqual(codes[:, :10], factors)
 
+  def test_generate_factor_codes_draws_like_disentanglement_lib(self):
+    rs = dt.rs(5)
+    batches = [dt.NOISY.sample(n, rs) for n in (16, 16, 16, 2)]  # factors, then observations
+    codes, factors = utils.generate_factor_codes(dt.identity, dt.NOISY, 50, dt.rs(5), 16)
+    self.assertAllEqual(factors, np.concatenate([f for f, _ in batches]))
+    self.assertAllClose(codes, np.concatenate([o for _, o in batches]))
+
   def test_represent_checks_shapes(self):
     self.assertEqual(utils.represent(dt.identity, np.ones((5, 3)), batch_size=2).shape, (5, 3))
     with self.assertRaisesRegex(ValueError, r"\[N, D\] codes"):

@@ -36,11 +36,20 @@ class FactorVaeTest(tf.test.TestCase):
     self.assertAllEqual(votes, [[1, 0], [1, 1]])
     self.assertAllClose(factor_vae._accuracy(votes, np.argmax(votes, 0)), 2 / 3)
 
-  def test_batched_sampling_draws_like_one_batch_at_a_time(self):
-    a = factor_vae._sample_votes(dt.identity, dt.DATA, 37, dt.rs(3), 8, points_per_call=16)
-    b = factor_vae._sample_votes(dt.identity, dt.DATA, 37, dt.rs(3), 8, points_per_call=1)
-    self.assertAllClose(a[0], b[0])
-    self.assertAllEqual(a[1], b[1])
+  def test_batched_sampling_draws_like_disentanglement_lib(self):
+    # disentanglement_lib's loop: per vote a factor, a batch of factors, their observations.
+    rs = dt.rs(3)
+    variances, fixed = [], []
+    for _ in range(37):
+      k = rs.randint(dt.NOISY.num_factors)
+      factors = dt.NOISY.sample_factors(8, rs)
+      factors[:, k] = factors[0, k]
+      codes = dt.identity(dt.NOISY.sample_observations_from_factors(factors, rs))
+      variances.append(np.var(codes, axis=0, ddof=1))
+      fixed.append(k)
+    got = factor_vae._sample_votes(dt.identity, dt.NOISY, 37, dt.rs(3), 8, points_per_call=16)
+    self.assertAllClose(got[0], np.array(variances))
+    self.assertAllEqual(got[1], fixed)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 dSprites (rendered on the fly, or as the tfds dataset "procedural_dsprites")."""
 
 from tfgan_info.data import dsprites
-from tfgan_info.data.datasets import (DATASETS, GROUND_TRUTH, IMAGE_SHAPES, NUM_CLASSES, load,
-                                     pipeline, scale_images)
+from tfgan_info.data.datasets import (DATASETS, GROUND_TRUTH, IMAGE_SHAPES, NUM_CLASSES,
+                                     RENDERED, load, pipeline, scale_images)
 from tfgan_info.data.raw import RawDataError, prepare_from_raw, verify_raw_files
 from tfgan_info.data.semi_supervised import (labeled_indices, resolve_num_labeled,
                                              semi_supervised_pipeline)

@@ -23,6 +23,8 @@ NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 
                "dsprites": len(dsprites.SHAPES)}
 # Datasets with ground-truth factors: the disentanglement metrics' `DSprites`-like data.
 GROUND_TRUTH = {"dsprites": dsprites.DSprites}
+# Rendered on the fly: nothing to gain from an in-memory cache (dsprites' would take 3 GB).
+RENDERED = ("dsprites",)
 CELEB_A_CROP = 108  # the central crop resized to 64x64, as in the DCGAN reference code
 
 

@@ -27,8 +27,8 @@ covered. Positions move the sprite's centre 1 px per step over the central 32 px
 so rendering costs a few microseconds per image.
 
 `as_dataset` streams the examples through tf.data (nothing on disk, nothing to download);
-`procedural_dsprites.ProceduralDsprites` writes the same examples as a tfds dataset; `DSprites`
-is the ground-truth-data interface of the disentanglement metrics.
+`procedural_dsprites.ProceduralDsprites` writes the same examples as a tfds dataset (its one
+"train" split); `DSprites` is the ground-truth-data interface of the disentanglement metrics.
 """
 
 import functools
@@ -63,7 +63,8 @@ def factor_values(classes) -> np.ndarray:
 
 def index_to_classes(index) -> np.ndarray:
   """Example indices int [N] in [0, NUM_EXAMPLES) -> factor classes int64 [N, 5]."""
-  return np.stack(np.unravel_index(np.asarray(index, np.int64), FACTOR_SIZES), 1)
+  return np.stack(np.unravel_index(np.asarray(index, np.int64), FACTOR_SIZES), 1).astype(
+      np.int64)
 
 
 def classes_to_index(classes) -> np.ndarray:
@@ -131,7 +132,8 @@ def examples(indices) -> Dict[str, np.ndarray]:
 
 def split_indices(split: str) -> Optional[np.ndarray]:
   """The example indices of a split: None for "train" (all, in index order), a fixed random
-  TEST_SIZE sample (seed 0, sorted) for "test".
+  TEST_SIZE sample (seed 0, sorted) for "test". The test examples are also training examples:
+  dSprites has no held-out split.
 
   Raises:
     ValueError: for another split name.
@@ -182,7 +184,8 @@ def as_dataset(split: str = "train", shuffle_seed: Optional[int] = None,
     return {k: tf.ensure_shape(t, spec[k].shape) for k, t in zip(keys, tensors)}
 
   ds = ds.batch(chunk).map(to_dict, num_parallel_calls=tf.data.AUTOTUNE)
-  return ds.unbatch()
+  size = NUM_EXAMPLES if indices is None else len(indices)
+  return ds.unbatch().apply(tf.data.experimental.assert_cardinality(size))
 
 
 class DSprites(ground_truth.GroundTruthData):

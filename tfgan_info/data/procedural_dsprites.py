@@ -53,8 +53,12 @@ class ProceduralDsprites(tfds.core.GeneratorBasedBuilder):
     del dl_manager  # rendered, nothing to download
     return {"train": self._generate_examples()}
 
+  def example_indices(self) -> np.ndarray:
+    """The dsprites example indices this config holds (all, or every n-th)."""
+    return np.arange(0, dsprites.NUM_EXAMPLES, self.builder_config.every)
+
   def _generate_examples(self):
-    indices = np.arange(0, dsprites.NUM_EXAMPLES, self.builder_config.every)
+    indices = self.example_indices()
     for start in range(0, len(indices), self.CHUNK):
       chunk = indices[start:start + self.CHUNK]
       out = dsprites.examples(chunk)

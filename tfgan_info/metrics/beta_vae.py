@@ -4,7 +4,8 @@ in disentanglement_lib (``evaluation/metrics/beta_vae.py``).
 Each point: draw two batches of 64 factor combinations sharing one random factor k, and take
 the mean absolute difference of their codes, a [D] feature labelled k. A logistic regression
 (scikit-learn defaults) learns k from 10,000 such points; the score is its accuracy on 5,000
-more.
+more. The defaults are today's scikit-learn's (lbfgs, multinomial); disentanglement_lib ran on
+scikit-learn 0.20, whose default was liblinear one-vs-rest.
 """
 
 import warnings
@@ -29,9 +30,10 @@ def _sample_points(representation_fn, dataset, num_points, random_state, batch_s
       first = dataset.sample_factors(batch_size, random_state)
       second = dataset.sample_factors(batch_size, random_state)
       second[:, k] = first[:, k]
-      groups += [first, second]
+      groups += [dataset.sample_observations_from_factors(first, random_state),
+                 dataset.sample_observations_from_factors(second, random_state)]
       labels.append(k)
-    codes = utils.represent_groups(representation_fn, dataset, groups, random_state)
+    codes = utils.represent_groups(representation_fn, groups)
     features.append(np.mean(np.abs(codes[0::2] - codes[1::2]), axis=1))
   return np.concatenate(features), np.array(labels)
 

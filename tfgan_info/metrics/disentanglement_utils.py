@@ -38,18 +38,11 @@ def chunk_sizes(num: int, size: int):
   return [min(size, num - start) for start in range(0, num, size)]
 
 
-def represent_groups(representation_fn: RepresentationFn, dataset, groups, random_state
-                     ) -> np.ndarray:
-  """Codes of equally sized groups of factor combinations in one call.
-
-  Args:
-    groups: list of G factor arrays, each int [B, K].
-
-  Returns:
-    float64 [G, B, D].
+def represent_groups(representation_fn: RepresentationFn, groups) -> np.ndarray:
+  """Codes of G equally sized groups of B observations each, in one pass -> float64 [G, B, D].
   """
-  observations = dataset.sample_observations_from_factors(np.concatenate(groups), random_state)
-  return represent(representation_fn, observations).reshape(len(groups), len(groups[0]), -1)
+  codes = represent(representation_fn, np.concatenate(groups))
+  return codes.reshape(len(groups), len(groups[0]), -1)
 
 
 def generate_factor_codes(representation_fn: RepresentationFn, dataset, num_points: int,
@@ -57,18 +50,21 @@ def generate_factor_codes(representation_fn: RepresentationFn, dataset, num_poin
                           ) -> Tuple[np.ndarray, np.ndarray]:
   """Codes of ``num_points`` observations of uniformly sampled factors.
 
-  Factors are drawn in batches of ``batch_size`` (disentanglement_lib's
-  ``generate_batch_factor_code``); the representation runs on larger batches.
+  Factors and then their observations are drawn batch by batch, ``batch_size`` at a time
+  (the random draws of disentanglement_lib's ``generate_batch_factor_code``); the
+  representation runs on larger batches.
 
   Returns:
     (codes float64 [num_points, D], factors int64 [num_points, K]).
   """
   if num_points < 1 or batch_size < 1:
     raise ValueError(f"num_points and batch_size must be >= 1, got {num_points}, {batch_size}")
-  factors = np.concatenate([dataset.sample_factors(n, random_state)
-                            for n in chunk_sizes(num_points, batch_size)])
-  observations = dataset.sample_observations_from_factors(factors, random_state)
-  return represent(representation_fn, observations), factors
+  factors, observations = [], []
+  for n in chunk_sizes(num_points, batch_size):
+    batch_factors, batch_observations = dataset.sample(n, random_state)
+    factors.append(batch_factors)
+    observations.append(batch_observations)
+  return represent(representation_fn, np.concatenate(observations)), np.concatenate(factors)
 
 
 def histogram_discretize(codes, num_bins: int = 20) -> np.ndarray:

@@ -5,7 +5,8 @@ Each vote: fix one random factor k across a batch of 64 observations, divide eac
 variance in the batch by its variance over the data, and take the code with the smallest
 ratio; codes whose global standard deviation is below 0.05 are pruned first. A majority-vote
 classifier (code -> factor) is read off 10,000 training votes and scored on 5,000 more; global
-variances from 10,000 observations.
+variances from 10,000 observations. One difference: "num_active_dims" counts the codes kept
+(disentanglement_lib reports the length of its boolean mask, i.e. all D codes).
 """
 
 from typing import Dict
@@ -35,8 +36,8 @@ def _sample_votes(representation_fn, dataset, num_points, random_state, batch_si
                   points_per_call=16):
   """(local variances [num_points, D], fixed factors [num_points]) of num_points batches.
 
-  Draws as disentanglement_lib's one-batch-at-a-time loop; ``points_per_call`` batches share
-  one representation call.
+  Draws (factor, batch factors, observations) as disentanglement_lib's one-batch-at-a-time
+  loop; ``points_per_call`` batches share one representation call.
   """
   variances, fixed = [], []
   for count in utils.chunk_sizes(num_points, points_per_call):
@@ -45,9 +46,9 @@ def _sample_votes(representation_fn, dataset, num_points, random_state, batch_si
       k = random_state.randint(dataset.num_factors)
       batch = dataset.sample_factors(batch_size, random_state)
       batch[:, k] = batch[0, k]
-      groups.append(batch)
+      groups.append(dataset.sample_observations_from_factors(batch, random_state))
       fixed.append(k)
-    codes = utils.represent_groups(representation_fn, dataset, groups, random_state)
+    codes = utils.represent_groups(representation_fn, groups)
     variances.append(np.var(codes, axis=1, ddof=1))
   return np.concatenate(variances), np.array(fixed)
 
