@@ -56,13 +56,13 @@ def baselines(names, num_train=10000, num_eval=5000, seed=0, time_render=True):
   import numpy as np  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.data import dsprites  # pylint: disable=g-import-not-at-top
-  from tfgan_info.data.ground_truth import IdentityObservations  # pylint: disable=g-import-not-at-top
+  from tfgan_info.data import ground_truth  # pylint: disable=g-import-not-at-top
 
   reps = representations()
   unknown = sorted(set(names) - set(reps))
   if unknown:
     raise ValueError(f"Unknown representations {unknown}: use some of {sorted(reps)}")
-  data = IdentityObservations(dsprites.FACTOR_SIZES)
+  data = ground_truth.IdentityObservations(dsprites.FACTOR_SIZES)
   out = {"factors": list(dsprites.FACTOR_NAMES), "num_train": num_train, "num_eval": num_eval,
          "representations": {}}
   for name in names:

@@ -68,7 +68,7 @@ def generate_factor_codes(representation_fn: RepresentationFn, dataset, num_poin
 
 
 def histogram_discretize(codes, num_bins: int = 20) -> np.ndarray:
-  """Each column of codes [N, D] -> its bin index among ``num_bins`` equal-width bins, int [N, D]."""
+  """Each column of codes [N, D] -> its bin among ``num_bins`` equal-width bins, int [N, D]."""
   codes = np.asarray(codes)
   out = np.zeros(codes.shape, np.int64)
   for j in range(codes.shape[1]):
