@@ -22,20 +22,17 @@ def _sample_points(representation_fn, dataset, num_points, random_state, batch_s
                    points_per_call=16):
   """(features [num_points, D], fixed factors [num_points]), drawn as disentanglement_lib's
   one-point-at-a-time loop; ``points_per_call`` points share one representation call."""
-  features, labels = [], []
-  for count in utils.chunk_sizes(num_points, points_per_call):
-    groups = []
-    for _ in range(count):
-      k = random_state.randint(dataset.num_factors)
-      first = dataset.sample_factors(batch_size, random_state)
-      second = dataset.sample_factors(batch_size, random_state)
-      second[:, k] = first[:, k]
-      groups += [dataset.sample_observations_from_factors(first, random_state),
-                 dataset.sample_observations_from_factors(second, random_state)]
-      labels.append(k)
-    codes = utils.represent_groups(representation_fn, groups)
-    features.append(np.mean(np.abs(codes[0::2] - codes[1::2]), axis=1))
-  return np.concatenate(features), np.array(labels)
+  def draw_groups(k):
+    first = dataset.sample_factors(batch_size, random_state)
+    second = dataset.sample_factors(batch_size, random_state)
+    second[:, k] = first[:, k]
+    return [dataset.sample_observations_from_factors(first, random_state),
+            dataset.sample_observations_from_factors(second, random_state)]
+
+  return utils.sample_points(representation_fn, dataset, num_points, random_state,
+                             draw_groups,
+                             lambda codes: np.mean(np.abs(codes[:, 0] - codes[:, 1]), axis=1),
+                             points_per_call)
 
 
 def compute_beta_vae(representation_fn, dataset, random_state: np.random.RandomState,

@@ -38,11 +38,29 @@ def chunk_sizes(num: int, size: int):
   return [min(size, num - start) for start in range(0, num, size)]
 
 
-def represent_groups(representation_fn: RepresentationFn, groups) -> np.ndarray:
-  """Codes of G equally sized groups of B observations each, in one pass -> float64 [G, B, D].
+def sample_points(representation_fn: RepresentationFn, dataset, num_points: int,
+                  random_state: np.random.RandomState, draw_groups: Callable,
+                  reduce: Callable, points_per_call: int = 16) -> Tuple[np.ndarray, np.ndarray]:
+  """The per-point loop of disentanglement_lib's FactorVAE and BetaVAE scores, batched.
+
+  Each point draws a factor index k = random_state.randint(num_factors), then
+  ``draw_groups(k)`` -> G observation arrays of B each (drawing from random_state), in the
+  order of disentanglement_lib's one-point-at-a-time loop. ``points_per_call`` points share one
+  representation call; ``reduce`` maps their codes [P, G, B, D] to features [P, F].
+
+  Returns:
+    (features [num_points, F], factor indices int [num_points]).
   """
-  codes = represent(representation_fn, np.concatenate(groups))
-  return codes.reshape(len(groups), len(groups[0]), -1)
+  features, indices = [], []
+  for count in chunk_sizes(num_points, points_per_call):
+    groups = []
+    for _ in range(count):
+      k = random_state.randint(dataset.num_factors)
+      groups += draw_groups(k)
+      indices.append(k)
+    codes = represent(representation_fn, np.concatenate(groups))
+    features.append(reduce(codes.reshape(count, len(groups) // count, len(groups[0]), -1)))
+  return np.concatenate(features), np.array(indices)
 
 
 def generate_factor_codes(representation_fn: RepresentationFn, dataset, num_points: int,

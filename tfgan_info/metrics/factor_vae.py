@@ -39,18 +39,14 @@ def _sample_votes(representation_fn, dataset, num_points, random_state, batch_si
   Draws (factor, batch factors, observations) as disentanglement_lib's one-batch-at-a-time
   loop; ``points_per_call`` batches share one representation call.
   """
-  variances, fixed = [], []
-  for count in utils.chunk_sizes(num_points, points_per_call):
-    groups = []
-    for _ in range(count):
-      k = random_state.randint(dataset.num_factors)
-      batch = dataset.sample_factors(batch_size, random_state)
-      batch[:, k] = batch[0, k]
-      groups.append(dataset.sample_observations_from_factors(batch, random_state))
-      fixed.append(k)
-    codes = utils.represent_groups(representation_fn, groups)
-    variances.append(np.var(codes, axis=1, ddof=1))
-  return np.concatenate(variances), np.array(fixed)
+  def draw_groups(k):
+    batch = dataset.sample_factors(batch_size, random_state)
+    batch[:, k] = batch[0, k]
+    return [dataset.sample_observations_from_factors(batch, random_state)]
+
+  return utils.sample_points(representation_fn, dataset, num_points, random_state,
+                             draw_groups, lambda codes: np.var(codes[:, 0], axis=1, ddof=1),
+                             points_per_call)
 
 
 def compute_factor_vae(representation_fn, dataset, random_state: np.random.RandomState,
