@@ -1,6 +1,7 @@
 import os
 import types
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -67,16 +68,17 @@ class CallbacksTest(tf.test.TestCase):
 
 
 
-def fake_model(step):
-  """The little a step callback reads of a model: step_optimizer.iterations."""
+def fake_model(step, weights=()):
+  """The little a step callback reads of a model: step_optimizer.iterations, weights."""
   return types.SimpleNamespace(
-      step_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)))
+      step_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)),
+      weights=list(weights))
 
 
 class StepCallbacksTest(tf.test.TestCase):
 
   def test_non_finite_value_stops_with_message(self):
-    cb = callbacks.ScalarSummaries(self.get_temp_dir(), every=1)
+    cb = callbacks.StopOnNonFinite()
     cb.set_model(fake_model(7))
     cb.on_train_batch_end(0, {"d_loss": 0.5, "g_loss": 1.0})
     with self.assertRaisesRegex(FloatingPointError, r"Non-finite g_loss at step 7.*last good"):
@@ -97,6 +99,23 @@ class StepCallbacksTest(tf.test.TestCase):
     model.step_optimizer.iterations.assign(7)
     cb.on_train_end()
     self.assertEqual(os.path.basename(manager.latest_checkpoint), "ckpt-7")
+
+  def test_non_finite_weights_are_not_saved(self):
+    kernel = keras.Variable(np.ones((2, 3), np.float32), name="kernel")
+    ckpt = tf.train.Checkpoint(kernel=kernel)
+    manager = tf.train.CheckpointManager(ckpt, os.path.join(self.get_temp_dir(), "nan"), 10)
+    cb = callbacks.StepCheckpoint(manager, every=2)
+    model = fake_model(2, [kernel])
+    cb.set_model(model)
+    cb.on_train_batch_end(0)
+    kernel.assign([[1.0, np.inf, 0.0], [0.0, 0.0, np.nan]])
+    model.step_optimizer.iterations.assign(4)
+    with self.assertRaisesRegex(FloatingPointError,
+                                r"Non-finite weights at step 4 \(kernel\).*ckpt-2 is kept"):
+      cb.on_train_batch_end(1)
+    with self.assertRaises(FloatingPointError):
+      cb.on_train_end()
+    self.assertEqual([os.path.basename(p) for p in manager.checkpoints], ["ckpt-2"])
 
 
 if __name__ == "__main__":

@@ -55,6 +55,26 @@ class TrainLibTest(tf.test.TestCase):
     self.assertFalse(all(np.allclose(a, b) for a, b in
                          zip(weights_at_5, resumed.generator.get_weights())))
 
+  def test_resumed_run_equals_uninterrupted_run(self):
+    # Stopped at step 3 (mid-epoch), then resumed to 7: weights, optimizer moments, the latent
+    # seed state and the data stream all continue, so the result is the 7-step run's.
+    config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "straight"),
+                                  train_steps=7, steps_per_epoch=3, image_every=100)
+    straight, _ = train_lib.run(config)
+    stopped = config.replace(runtime={"model_dir": os.path.join(self.get_temp_dir(), "stop")})
+    train_lib.run(stopped.replace(runtime={"train_steps": 3}))
+    resumed, _ = train_lib.run(stopped)
+    self.assertEqual(model_step(resumed), 7)
+    for v, a, b in zip(straight.weights, straight.get_weights(), resumed.get_weights()):
+      self.assertAllClose(a, b, rtol=1e-6, atol=1e-7, msg=v.path)
+    self.assertAllEqual(straight.seed_generator.state, resumed.seed_generator.state)
+
+  def test_the_data_stream_continues_at_the_resumed_step(self):
+    config = testutil.tiny_config("")
+    head = [b["image"].numpy() for b in train_lib.train_dataset(config).take(5)]
+    tail = [b["image"].numpy() for b in train_lib.train_dataset(config, start_step=3).take(2)]
+    self.assertAllEqual(head[3:], tail)
+
   def test_refuses_a_different_run_unless_overwrite(self):
     model_dir = os.path.join(self.get_temp_dir(), "other")
     train_lib.prepare_model_dir(testutil.tiny_config(model_dir))

@@ -1,20 +1,50 @@
-"""The command line: bad input gives a one-line error and no traceback."""
+"""The command line: bad input gives a one-line error and no traceback; a training process
+killed at random moments finishes as the run that was never killed; a NaN stops training."""
 
 import os
+import random
 import shutil
 import subprocess
 import sys
+import time
 
+import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
 
 from tests import testutil
 
 
+def cli_env():
+  return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)
+
+
 def run_cli(module, *args):
-  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)
-  return subprocess.run([sys.executable, "-m", module, *args], cwd=testutil.ROOT, env=env,
-                        capture_output=True, text=True, timeout=300)
+  return subprocess.run([sys.executable, "-m", module, *args], cwd=testutil.ROOT,
+                        env=cli_env(), capture_output=True, text=True, timeout=300)
+
+
+# A real InfoGAN MNIST run, small: 48 steps of batch 8, epochs of 7 steps (so restarts land
+# mid-epoch), a checkpoint every 4 steps, summaries every step.
+TINY_RUN = ["--flagfile=configs/infogan_mnist.cfg", f"--raw_data_dir={testutil.RAW_DATA_DIR}",
+            f"--data_dir={testutil.TFDS_DIR}", "--batch_size=8", "--shuffle_buffer=256",
+            "--train_steps=48", "--steps_per_epoch=7", "--checkpoint_every=4",
+            "--summary_every=1", "--image_every=24", "--jit_compile=false", "--verbose=0"]
+
+
+def checkpoint_step(model_dir) -> int:
+  """The step of the latest checkpoint in model_dir (0: none)."""
+  path = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
+  return int(path.rsplit("-", 1)[1]) if path else 0
+
+
+def checkpoint_values(model_dir):
+  """{name: value} of every variable of the latest checkpoint (weights, optimizer, seed),
+  except the count of saves, which a restarted run does not share with an uninterrupted one."""
+  reader = tf.train.load_checkpoint(os.path.join(model_dir, "checkpoints"))
+  return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
+          if ("OPTIMIZER_SLOT" in name or "/.ATTRIBUTES/VARIABLE_VALUE" in name)
+          and not name.startswith("save_counter")}
 
 
 class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
@@ -51,6 +81,69 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
   def test_evaluate_without_a_run(self):
     proc = run_cli("tfgan_info.evaluate", f"--model_dir={self.get_temp_dir()}/nothing")
     self._check_error(proc, r"Error: No run in .*config.json is missing")
+
+
+
+class FaultToleranceTest(tf.test.TestCase):
+
+  def test_killed_run_finishes_as_the_run_never_killed(self):
+    rng = random.Random(7)
+    killed_dir = os.path.join(self.get_temp_dir(), "killed")
+    args = [*TINY_RUN, f"--model_dir={killed_dir}"]
+    kills = []
+    for attempt in range(4):
+      start = checkpoint_step(killed_dir)
+      proc = subprocess.Popen([sys.executable, "-m", "tfgan_info.train", *args],
+                              cwd=testutil.ROOT, env=cli_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+      try:
+        if attempt == 0:  # while it starts up: imports, data, model, tracing
+          time.sleep(rng.uniform(1.0, 4.0))
+        else:  # once it has trained past its restart point: mid-step, mid-save, mid-summary
+          deadline = time.time() + 240
+          while checkpoint_step(killed_dir) <= start and proc.poll() is None:
+            self.assertLess(time.time(), deadline, "no progress after a restart")
+            time.sleep(0.02)
+          time.sleep(rng.uniform(0.0, 0.4))
+      finally:
+        proc.kill()  # SIGKILL: no handler, no clean-up
+        proc.wait()
+      kills.append(checkpoint_step(killed_dir))
+    self.assertLess(kills[-1], 48, f"the run finished before the last kill: {kills}")
+    self.assertGreater(kills[-1], kills[1], f"no progress between kills: {kills}")
+
+    finished = run_cli("tfgan_info.train", *args)
+    self.assertEqual(finished.returncode, 0, finished.stderr[-2000:])
+    straight_dir = os.path.join(self.get_temp_dir(), "straight")
+    straight = run_cli("tfgan_info.train", *TINY_RUN, f"--model_dir={straight_dir}")
+    self.assertEqual(straight.returncode, 0, straight.stderr[-2000:])
+
+    self.assertEqual(checkpoint_step(killed_dir), 48)
+    export_root = os.path.join(killed_dir, "export", "infogan")
+    self.assertEqual(os.listdir(export_root), ["48"])  # no half-written export left over
+    loaded = tf.saved_model.load(os.path.join(export_root, "48"))
+    images = loaded.sample(count=tf.constant(3), seed=tf.constant(5, tf.int64))["images"]
+    self.assertEqual(images.shape, (3, 28, 28, 1))
+    # Weights, optimizer moments, step counters and the seed state: all as if never killed.
+    killed, reference = checkpoint_values(killed_dir), checkpoint_values(straight_dir)
+    self.assertSetEqual(set(killed), set(reference))
+    self.assertGreater(len(reference), 50)
+    for name, value in reference.items():
+      self.assertAllClose(killed[name], value, rtol=1e-5, atol=1e-6, msg=name)
+
+  def test_nan_stops_training_and_keeps_the_last_good_checkpoint(self):
+    # A learning rate of 1e30 drives the weights to overflow within a few steps.
+    model_dir = os.path.join(self.get_temp_dir(), "nan")
+    proc = run_cli("tfgan_info.train", *TINY_RUN, f"--model_dir={model_dir}",
+                   "--checkpoint_every=1", "--g_learning_rate=1e30")
+    self.assertNotEqual(proc.returncode, 0)
+    self.assertNotIn("Traceback", proc.stderr)
+    self.assertRegex(proc.stderr, r"Error: Non-finite .* at step \d+; training stopped")
+    step = checkpoint_step(model_dir)
+    self.assertBetween(step, 1, 47)
+    for name, value in checkpoint_values(model_dir).items():
+      self.assertTrue(np.isfinite(value).all(), name)
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "export")))
 
 
 if __name__ == "__main__":

@@ -13,11 +13,20 @@ def model_step(model) -> int:
   return int(model.step_optimizer.iterations.numpy())
 
 
+def non_finite_weights(model) -> list:
+  """Paths of the model's variables that hold a NaN or an infinity."""
+  return [v.path for v in model.weights if not np.isfinite(np.asarray(v.numpy())).all()]
+
+
 class StepCheckpoint(keras.callbacks.Callback):
   """Saves a `tf.train.CheckpointManager` every ``every`` steps and at the end of training.
 
   The manager's checkpoint must hold the model, both optimizers and the seed state, so that a
-  restarted run continues from the same weights, moments and random stream.
+  restarted run continues from the same weights, moments and random stream. A save is
+  atomic: TensorFlow writes the files of ckpt-N first and then replaces the "checkpoint"
+  index file by a rename, so a process killed at any moment leaves the previous checkpoint
+  as the latest. Weights with a NaN or an infinity are never saved: training stops with
+  FloatingPointError and the last good checkpoint stays the latest.
   """
 
   def __init__(self, manager: tf.train.CheckpointManager, every: int):
@@ -30,6 +39,12 @@ class StepCheckpoint(keras.callbacks.Callback):
     latest = self.manager.latest_checkpoint
     if latest and latest.endswith(f"-{step}"):
       return
+    bad = non_finite_weights(self.model)
+    if bad:
+      raise FloatingPointError(
+          f"Non-finite weights at step {step} ({', '.join(bad[:3])}"
+          f"{', ...' if len(bad) > 3 else ''}); training stopped, not saved: the last good "
+          f"checkpoint {latest} is kept")
     self.manager.save(checkpoint_number=step)
 
   def on_train_batch_end(self, batch, logs=None):
@@ -40,12 +55,28 @@ class StepCheckpoint(keras.callbacks.Callback):
     self._save()
 
 
+class StopOnNonFinite(keras.callbacks.Callback):
+  """Stops training with FloatingPointError when a reported loss is NaN or infinite.
+
+  Put it before `StepCheckpoint`, so the step that went wrong is not saved. The values are
+  the trackers' running means since the start of the Keras epoch, so a NaN in any step's
+  loss shows up at that step.
+  """
+
+  def on_train_batch_end(self, batch, logs=None):
+    bad = [k for k, v in (logs or {}).items() if not math.isfinite(float(v))]
+    if bad:
+      raise FloatingPointError(
+          f"Non-finite {', '.join(bad)} at step {model_step(self.model)}; training stopped, "
+          "the last good checkpoint is kept")
+
+
 class ScalarSummaries(keras.callbacks.Callback):
   """Writes the train_step's reported scalars to TensorBoard every ``every`` steps.
 
   The values are the trackers' running means since the start of the current Keras epoch (what
   the progress bar shows). Uses the model's own step counter, so curves continue across
-  restarts. Stops training with a clear message when a reported value is NaN or infinite.
+  restarts.
   """
 
   def __init__(self, log_dir: str, every: int):
@@ -56,11 +87,6 @@ class ScalarSummaries(keras.callbacks.Callback):
   def on_train_batch_end(self, batch, logs=None):
     step = model_step(self.model)
     logs = logs or {}
-    bad = [k for k, v in logs.items() if not math.isfinite(float(v))]
-    if bad:
-      raise FloatingPointError(
-          f"Non-finite {', '.join(bad)} at step {step}; training stopped, the last good "
-          "checkpoint is kept")
     if step % self.every == 0:
       with self.writer.as_default(step=step):
         for k, v in logs.items():

@@ -1,5 +1,7 @@
 """tf.distribute strategies by name."""
 
+import functools
+
 import tensorflow as tf
 
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
@@ -13,11 +15,23 @@ def get_strategy(name: str = "default", tpu_address: str = "") -> tf.distribute.
       "multi_worker" (MultiWorkerMirroredStrategy, cluster from TF_CONFIG), "tpu".
     tpu_address: TPU name or address for "tpu" ("" = local / from the environment).
 
+  One strategy object per name and process: two MirroredStrategy objects in one process
+  reuse the same collective instance keys, and the second one's all-reduces (e.g. of
+  synchronized batch norm) abort with a shape mismatch; MultiWorkerMirroredStrategy can only
+  be created once per process.
+
   Raises:
     ValueError: for an unknown name.
   """
   if name == "default":
     return tf.distribute.get_strategy()
+  if name not in STRATEGIES:
+    raise ValueError(f"Unknown strategy {name!r}: use one of {STRATEGIES}")
+  return _create(name, tpu_address)
+
+
+@functools.lru_cache(maxsize=None)
+def _create(name: str, tpu_address: str) -> tf.distribute.Strategy:
   if name == "mirrored":
     gpus = tf.config.list_logical_devices("GPU")
     devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
@@ -29,4 +43,28 @@ def get_strategy(name: str = "default", tpu_address: str = "") -> tf.distribute.
     tf.config.experimental_connect_to_cluster(resolver)
     tf.tpu.experimental.initialize_tpu_system(resolver)
     return tf.distribute.TPUStrategy(resolver)
-  raise ValueError(f"Unknown strategy {name!r}: use one of {STRATEGIES}")
+  raise AssertionError(name)
+
+
+def is_chief(strategy: tf.distribute.Strategy) -> bool:
+  """Whether this process writes the run's files: always, except on a multi-worker cluster,
+  where only the "chief" task (or worker 0 when there is no chief) does."""
+  resolver = getattr(strategy, "cluster_resolver", None)
+  task_type = getattr(resolver, "task_type", None)
+  if not task_type or not getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)():
+    return True
+  return task_type == "chief" or (task_type == "worker" and resolver.task_id == 0 and
+                                  "chief" not in resolver.cluster_spec().as_dict())
+
+
+def worker_dir(model_dir: str, strategy: tf.distribute.Strategy) -> str:
+  """Where this process writes: model_dir on the chief, model_dir/workers/<type>_<id> (a
+  scratch folder, deleted after training) on the other workers of a cluster.
+
+  Every worker must take part in saving checkpoints and SavedModels (a save may all-reduce
+  variables across workers); the non-chief copies go to the scratch folder.
+  """
+  if is_chief(strategy):
+    return model_dir
+  resolver = strategy.cluster_resolver
+  return f"{model_dir.rstrip('/')}/workers/{resolver.task_type}_{resolver.task_id}"

@@ -5,7 +5,9 @@
 Builds the model of a training config (the same flags as tfgan_info.train), warms up, then
 times ``--windows`` windows of ``--window_steps`` steps each and reports the median images/s.
 Input wait is measured by timing the same windows on one batch held in memory: the share of
-step time the real pipeline adds is 1 - t(in memory) / t(real pipeline).
+step time the real pipeline adds is 1 - t(in memory) / t(real pipeline). Then the model is
+exported as a SavedModel (`tfgan_info.export`), reloaded, and ``--latency_calls`` batch-1 calls
+of its ``generate`` signature are timed one by one (median and 90th percentile reported).
 """
 
 import json
@@ -30,6 +32,8 @@ def define_flags():
   flags.DEFINE_integer("warmup_steps", 30, "Untimed steps after compilation.", lower_bound=1)
   flags.DEFINE_integer("window_steps", 50, "Steps per timed window.", lower_bound=1)
   flags.DEFINE_integer("windows", 5, "Timed windows (the median is reported).", lower_bound=1)
+  flags.DEFINE_integer("latency_calls", 1000, "Timed batch-1 calls of the exported generate "
+                       "signature (0: skip).", lower_bound=0)
   flags.DEFINE_string("output", "", "Optional JSON file for the results.")
 
 
@@ -80,6 +84,41 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
   }
 
 
+def serving_latency(config, calls: int, warmup: int = 100):
+  """Seconds per batch-1 call of the SavedModel's ``generate`` signature.
+
+  The model of ``config`` (untrained: the cost does not depend on the weights) is exported to
+  a temporary folder and reloaded with `tf.saved_model.load`; each call's inputs are one
+  sample of the priors (the export's own ``sample`` signature), fed as TF Serving feeds them:
+  by name, to ``loaded.signatures["generate"]``.
+
+  Returns:
+    {"p50_ms", "p90_ms", "calls"}.
+  """
+  import tempfile  # pylint: disable=g-import-not-at-top
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
+  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  with tempfile.TemporaryDirectory() as tmp:
+    path = export_lib.export(train_lib.build_model(config), tmp, "latency", 1)
+    loaded = tf.saved_model.load(path)
+    generate = loaded.signatures["generate"]
+    drawn = loaded.signatures["sample"](count=tf.constant(1), seed=tf.constant(0, tf.int64))
+    drawn["z"] = drawn["noise"]  # AGE's generate takes z
+    names = generate.structured_input_signature[1]
+    inputs = {name: drawn[name] for name in names}
+    for _ in range(warmup):
+      generate(**inputs)["images"].numpy()
+    times = []
+    for _ in range(calls):
+      start = time.perf_counter()
+      generate(**inputs)["images"].numpy()
+      times.append(time.perf_counter() - start)
+  return {"p50_ms": 1e3 * float(np.median(times)),
+          "p90_ms": 1e3 * float(np.percentile(times, 90)), "calls": calls}
+
+
 def main(argv):
   del argv
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -104,6 +143,11 @@ def main(argv):
   if len(speeds) == 2:
     results["xla_speedup"] = speeds[True] / speeds[False]
     print(f"XLA speed-up: {results['xla_speedup']:.2f}x")
+  if FLAGS.latency_calls:
+    results["generate_latency"] = serving_latency(config, FLAGS.latency_calls)
+    print(f"generate, batch 1, from the SavedModel: p50 "
+          f"{results['generate_latency']['p50_ms']:.2f} ms, p90 "
+          f"{results['generate_latency']['p90_ms']:.2f} ms ({FLAGS.latency_calls} calls)")
   if FLAGS.output:
     with open(FLAGS.output, "w") as f:
       json.dump(results, f, indent=2)

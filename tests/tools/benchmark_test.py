@@ -20,6 +20,18 @@ class BenchmarkTest(tf.test.TestCase):
     self.assertEqual(r["batch_size"], 8)
     self.assertFalse(r["xla"])
 
+  def test_serving_latency_of_every_generate_signature(self):
+    for model in ("infogan", "cgan", "age"):
+      config = testutil.tiny_config("")
+      if model == "cgan":
+        config = config.replace(model=dict(model="cgan", architecture="mlp", codes="cat:10"))
+      if model == "age":
+        config = config.replace(model=dict(model="age", architecture="dcgan", codes="",
+                                           noise="sphere", noise_dim=8))
+      r = benchmark.serving_latency(config, calls=5, warmup=1)
+      self.assertEqual(r["calls"], 5)
+      self.assertBetween(r["p50_ms"], 0.0, r["p90_ms"], model)
+
 
 if __name__ == "__main__":
   tf.test.main()

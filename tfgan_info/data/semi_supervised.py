@@ -76,9 +76,9 @@ def semi_supervised_pipeline(ds: tf.data.Dataset, batch_size: int, num_labeled: 
     seed: chooses the subset and seeds shuffling and the per-step draws.
     unlabeled_prob: final p (None: 1 - num_labeled / N, the unlabelled share).
     ramp_steps: steps for p to grow from 0 to 1 (0: p is constant).
-    start_step: the training step of the first batch (resumed runs continue the schedule).
-    shuffle_seed: seed of both streams' shuffling (None: ``seed``); a resumed run passes
-      another one so that it does not replay the first batches.
+    start_step: the training step of the first batch, where the schedule starts
+      (`train_lib.train_dataset` resumes a run by skipping batches of the stream from 0).
+    shuffle_seed: seed of both streams' shuffling (None: ``seed``).
 
   Returns:
     (dataset of {"image": float32 [batch, H, W, C], "label": int64 [batch] (0 when

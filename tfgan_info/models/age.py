@@ -83,6 +83,7 @@ class AGE(TwoPlayerModel):
     self.kl_reduction = kl_reduction
     self.generator = generator
     self.encoder = encoder
+    self.build()
     self.generator_steps = int(generator_steps)
     self.lambda_z = float(lambda_z)
     self.mu_x = float(mu_x)

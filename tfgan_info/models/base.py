@@ -30,6 +30,12 @@ def num_replicas() -> int:
   return 1 if ctx is None else ctx.num_replicas_in_sync
 
 
+def _multi_worker() -> bool:
+  """Whether the current strategy spans several workers (MultiWorkerMirroredStrategy)."""
+  extended = tf.distribute.get_strategy().extended
+  return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
+
+
 class TwoPlayerModel(keras.Model):
   """Two networks trained against each other with one optimizer each.
 
@@ -49,6 +55,23 @@ class TwoPlayerModel(keras.Model):
     self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
     self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
 
+  def build(self, input_shape=None):
+    """Marks the model built: its networks are built Keras models, so there is nothing to
+    create (Keras would otherwise trace `call` on a training batch to build it)."""
+    del input_shape
+    self.built = True
+
+  def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+    """Nothing to build (see `build`).
+
+    Under a tf.distribute strategy Keras' `fit` otherwise draws one batch from a first
+    iterator over the dataset and then starts a second one; a dataset shuffled with
+    reshuffle_each_iteration gives the second iterator another order, so a distributed run
+    would not see the batches a one-device run sees. tests/distribute_test.py checks that a
+    MirroredStrategy run of `train_lib.run` matches a one-device run.
+    """
+    del iterator, data_batch
+
   def tracked_names(self) -> Tuple[str, ...]:
     """Names of the scalars train_step reports (one `keras.metrics.Mean` each)."""
     raise NotImplementedError
@@ -64,9 +87,10 @@ class TwoPlayerModel(keras.Model):
   def compile(self, first_optimizer, second_optimizer, *, jit_compile=True, **kwargs):
     """Sets the optimizers of ``players`` (e.g. d_optimizer, g_optimizer), in that order.
 
-    ``jit_compile`` is forwarded explicitly (style convention 2).
+    ``jit_compile`` is forwarded explicitly (style convention 2). Keras' own ``optimizer`` is
+    None: the players' optimizers are ours (Keras' default would be an unused RMSprop).
     """
-    super().compile(jit_compile=jit_compile, **kwargs)
+    super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
     for player, optimizer in zip(self.players, (first_optimizer, second_optimizer)):
       setattr(self, f"{player}_optimizer", optimizer)
 
@@ -122,7 +146,16 @@ class TwoPlayerModel(keras.Model):
     return report
 
   def update_trackers(self, report):
-    """Feeds the reported values to the trackers and returns their results."""
+    """Feeds the reported values to the trackers and returns their results.
+
+    On a multi-worker cluster each result has shape [1] instead of []: Keras 3.15 averages
+    fit's logs across workers with strategy.reduce("MEAN", value, axis=0), which fails on a
+    scalar ("Invalid reduction dimension 0 for input with 0 dimensions") and gives a scalar
+    for shape [1].
+    """
     for name, tracker in self.trackers.items():
       tracker.update_state(report[name])
-    return {name: tracker.result() for name, tracker in self.trackers.items()}
+    results = {name: tracker.result() for name, tracker in self.trackers.items()}
+    if _multi_worker():
+      results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+    return results

@@ -37,6 +37,7 @@ class GAN(TwoPlayerModel):
     super().__init__(latent_spec, seed=seed, **kwargs)
     self.generator = generator
     self.discriminator = discriminator
+    self.build()
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
 
   def tracked_names(self) -> Tuple[str, ...]:

@@ -21,6 +21,7 @@ import keras
 from keras import layers
 
 from tfgan_info.networks.discriminator import Discriminator, heads
+from tfgan_info.networks.normalization import batch_norm
 
 LEAK = 0.2
 KERNEL = 4
@@ -47,7 +48,7 @@ def _strided_features(inputs, n_down: int, width: int):
   for i in range(n_down):
     x = layers.Conv2D(width * 2 ** i, KERNEL, strides=2, padding="same", use_bias=i == 0)(x)
     if i:
-      x = layers.BatchNormalization()(x)
+      x = batch_norm()(x)
     x = layers.LeakyReLU(LEAK)(x)
   return layers.Flatten()(x)
 
@@ -59,11 +60,11 @@ def build_generator(input_dim: int, image_shape=(28, 28, 1), width: int = 64,
   channels = [width * 2 ** (n_up - 1 - i) for i in range(n_up)]
   inputs = keras.Input((input_dim,), name="latent")
   x = layers.Dense(start * start * channels[0], use_bias=False)(inputs)
-  x = layers.ReLU()(layers.BatchNormalization()(x))
+  x = layers.ReLU()(batch_norm()(x))
   x = layers.Reshape((start, start, channels[0]))(x)
   for c in channels[1:]:
     x = layers.Conv2DTranspose(c, KERNEL, strides=2, padding="same", use_bias=False)(x)
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.ReLU()(batch_norm()(x))
   x = layers.Conv2DTranspose(image_shape[-1], KERNEL, strides=2, padding="same")(x)
   outputs = layers.Activation("tanh", dtype="float32")(x)
   return keras.Model(inputs, outputs, name=name)

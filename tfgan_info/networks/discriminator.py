@@ -4,6 +4,8 @@ import keras
 import tensorflow as tf
 from keras import layers
 
+from tfgan_info.networks.normalization import batch_norm
+
 
 class Discriminator(keras.Model):
   """D(x) (or D(x, y)) and Q(c|x) sharing one body (Chen et al. 2016, Sec. 6).
@@ -27,6 +29,8 @@ class Discriminator(keras.Model):
     self.class_embedding = class_embedding
     if class_embedding is not None and not class_embedding.built:
       class_embedding.build((None,))  # variables exist before the first call (optimizer.build)
+    # Every part is built, so Keras (e.g. fit under a strategy) need not trace a call to build.
+    self.built = True
 
   @property
   def conditional(self) -> bool:
@@ -95,7 +99,7 @@ def heads(feature_dim: int, q_dim=0, num_classes: int = 0, leak: float = 0.1,
     outputs = []
     for width in widths:
       q = layers.Dense(q_units, use_bias=False)(f_in)
-      q = layers.LeakyReLU(leak)(layers.BatchNormalization()(q))
+      q = layers.LeakyReLU(leak)(batch_norm()(q))
       outputs.append(layers.Dense(width, dtype="float32")(q))
     out = outputs[0] if len(outputs) == 1 else layers.Concatenate(dtype="float32")(outputs)
     q_head = keras.Model(f_in, out, name="q_head")

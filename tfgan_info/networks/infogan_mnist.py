@@ -9,6 +9,7 @@ import keras
 from keras import layers
 
 from tfgan_info.networks.discriminator import Discriminator, heads
+from tfgan_info.networks.normalization import batch_norm
 
 LEAK = 0.1
 
@@ -23,12 +24,12 @@ def build_generator(input_dim: int, image_shape=(28, 28, 1), name="generator"):
     raise ValueError(f"infogan_mnist networks need 28x28 images, got {tuple(image_shape)}")
   inputs = keras.Input((input_dim,), name="latent")
   x = layers.Dense(1024, use_bias=False)(inputs)
-  x = layers.ReLU()(layers.BatchNormalization()(x))
+  x = layers.ReLU()(batch_norm()(x))
   x = layers.Dense(7 * 7 * 128, use_bias=False)(x)
-  x = layers.ReLU()(layers.BatchNormalization()(x))
+  x = layers.ReLU()(batch_norm()(x))
   x = layers.Reshape((7, 7, 128))(x)
   x = layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False)(x)
-  x = layers.ReLU()(layers.BatchNormalization()(x))
+  x = layers.ReLU()(batch_norm()(x))
   x = layers.Conv2DTranspose(image_shape[-1], 4, strides=2, padding="same")(x)
   outputs = layers.Activation("tanh", dtype="float32")(x)
   return keras.Model(inputs, outputs, name=name)
@@ -46,10 +47,10 @@ def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, num_classes: in
   x = layers.Conv2D(64, 4, strides=2, padding="same")(inputs)
   x = layers.LeakyReLU(LEAK)(x)
   x = layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False)(x)
-  x = layers.LeakyReLU(LEAK)(layers.BatchNormalization()(x))
+  x = layers.LeakyReLU(LEAK)(batch_norm()(x))
   x = layers.Flatten()(x)
   x = layers.Dense(1024, use_bias=False)(x)
-  features = layers.LeakyReLU(LEAK)(layers.BatchNormalization()(x))
+  features = layers.LeakyReLU(LEAK)(batch_norm()(x))
   body = keras.Model(inputs, features, name="body")
 
   return Discriminator(body, *heads(1024, q_dim, num_classes, leak=LEAK), name=name)

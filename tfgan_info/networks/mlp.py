@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from tfgan_info.networks.discriminator import Discriminator, heads
+from tfgan_info.networks.normalization import batch_norm
 
 LEAK = 0.2
 G_UNITS = (256, 512, 1024)
@@ -24,7 +25,7 @@ def build_generator(input_dim: int, image_shape=(28, 28, 1), name="generator"):
   x = inputs
   for units in G_UNITS:
     x = layers.Dense(units, use_bias=False)(x)
-    x = layers.ReLU()(layers.BatchNormalization()(x))
+    x = layers.ReLU()(batch_norm()(x))
   x = layers.Dense(math.prod(image_shape))(x)
   x = layers.Activation("tanh", dtype="float32")(x)
   outputs = layers.Reshape(tuple(image_shape))(x)

@@ -1,0 +1,167 @@
+"""MirroredStrategy on two logical CPUs, and MultiWorkerMirroredStrategy on two worker
+processes, give the same training steps as one device."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import tensorflow as tf
+from absl.testing import parameterized
+
+from tests import testutil
+from tests.configs_test import parse
+from tests.train_test import TINY_RUN, checkpoint_step, cli_env
+from tfgan_info import distribute
+from tfgan_info import train_lib
+from tfgan_info.callbacks import model_step
+
+GLOBAL_BATCH = 8
+STEPS = 1
+LEARNING_RATE = 0.01
+
+
+def train_steps(config, strategy, batches):
+  """(model, initial weights, weights after STEPS steps) of ``config`` under ``strategy``.
+
+  Plain SGD: the update is -lr * gradient, so the weights compare the gradients themselves.
+  (Adam's first step is lr * g / (|g| + eps), about lr * sign(g): where a gradient entry is
+  within float round-off of zero, as many of G's are at initialization, the two runs can
+  step that entry in opposite directions, so Adam's weights are not comparable entry by entry.)
+  """
+  keras.utils.set_random_seed(config.runtime.seed)  # same initial weights on both sides
+  with strategy.scope():
+    model = train_lib.build_model(config)
+    model.compile(keras.optimizers.SGD(LEARNING_RATE), keras.optimizers.SGD(LEARNING_RATE),
+                  jit_compile=False)
+    model.build_optimizers()
+  initial = [v.numpy() for v in model.weights]
+  dataset = tf.data.Dataset.from_tensor_slices(batches)  # batches: a nest of [steps, B, ...]
+  model.fit(dataset, epochs=1, steps_per_epoch=STEPS, verbose=0)
+  return model, initial, [v.numpy() for v in model.weights]
+
+
+class DistributeTest(tf.test.TestCase, parameterized.TestCase):
+
+  def test_two_logical_cpus(self):
+    strategy = distribute.get_strategy("mirrored")
+    self.assertEqual(strategy.num_replicas_in_sync, 2)
+    self.assertEqual(distribute.get_strategy("default").num_replicas_in_sync, 1)
+    with self.assertRaisesRegex(ValueError, "Unknown strategy"):
+      distribute.get_strategy("horovod")
+
+  # InfoGAN and ss-InfoGAN with the paper's MNIST networks (batch norm in G, D and Q), the
+  # DCGAN-network models, and the MLP GAN: every model of the package.
+  @parameterized.parameters("infogan_mnist", "ssinfogan_mnist", "gan_mnist", "dcgan_mnist",
+                            "cgan_mnist", "age_mnist")
+  def test_mirrored_step_equals_one_device(self, name):
+    config = parse(name).replace(
+        data=dict(batch_size=GLOBAL_BATCH, raw_data_dir=testutil.RAW_DATA_DIR,
+                  data_dir=testutil.TFDS_DIR, shuffle_buffer=64, num_labeled=20),
+        runtime=dict(jit_compile=False))
+    stream = iter(train_lib.train_dataset(config))
+    batches = tf.nest.map_structure(lambda *t: tf.stack(t),
+                                    *[next(stream) for _ in range(STEPS)])
+
+    one, one_initial, one_weights = train_steps(config, tf.distribute.get_strategy(), batches)
+    mirrored = distribute.get_strategy("mirrored")
+    two, two_initial, two_weights = train_steps(config, mirrored, batches)
+
+    self.assertEqual(model_step(two), STEPS)
+    for a, b in zip(one_initial, two_initial):
+      self.assertAllEqual(a, b)
+    # The updates agree to float round-off: measured <= 1e-5 of their norm for D, and up to
+    # ~2e-3 for G, whose gradient (taken after the D step) amplifies D's round-off (2e-2 for
+    # one output bias, a sum with heavy cancellation). A replica-local batch norm or a
+    # mis-scaled loss is off by 15% to 280% here.
+    changed, errors, norms = 0, [], []
+    for v, a, b, start in zip(one.weights, one_weights, two_weights, one_initial):
+      update, other = a - start, b - start
+      error = np.linalg.norm(other - update)
+      # 2.4e-7: the float32 resolution of a weight near 1 (e.g. a batch-norm scale).
+      bound = 5e-2 * np.linalg.norm(update) + 2.4e-7 * np.sqrt(update.size)
+      self.assertLessEqual(error, bound, f"{name}: {v.path}")
+      errors.append(error)
+      norms.append(np.linalg.norm(update))
+      changed += not np.array_equal(a, start)
+    self.assertLessEqual(np.linalg.norm(errors), 5e-3 * np.linalg.norm(norms), name)
+    self.assertGreater(changed, len(one_weights) // 2)  # the steps did train
+    for m1, m2 in zip(one.metrics, two.metrics):
+      self.assertAllClose(m1.result(), m2.result(), rtol=1e-4, atol=1e-5, msg=m1.name)
+
+  def assert_same_step(self, names, initial, one, other, tolerance=1e-2):
+    """Each variable's update agrees to ``tolerance`` of its norm (lists of weights in the
+    same order); measured for Adam, the shipped optimizer, after one step: <= 1.1e-4."""
+    for name, start, a, b in zip(names, initial, one, other):
+      update = a - start
+      self.assertLessEqual(np.linalg.norm(b - a),
+                           tolerance * np.linalg.norm(update) + 2.4e-7 * np.sqrt(update.size),
+                           name)
+
+  def test_mirrored_run_equals_one_device_run(self):
+    # train_lib.run end to end (Adam, real data pipeline, checkpoints, export), one step.
+    config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "one"), train_steps=1)
+    keras.utils.set_random_seed(config.runtime.seed)
+    initial = train_lib.build_model(config).get_weights()
+    one, _ = train_lib.run(config)
+    two, path = train_lib.run(config.replace(runtime=dict(
+        model_dir=os.path.join(self.get_temp_dir(), "two"), strategy="mirrored")))
+    self.assertEqual(two.distribute_strategy.num_replicas_in_sync, 2)
+    self.assertEqual(model_step(two), 1)
+    self.assert_same_step([v.path for v in one.weights], initial, one.get_weights(),
+                          two.get_weights())
+    loaded = tf.saved_model.load(path)
+    self.assertEqual(loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))[
+        "images"].shape, (2, 28, 28, 1))
+
+  def test_multi_worker_run_equals_one_process_run(self):
+    """Two worker processes on 127.0.0.1 (TF_CONFIG), 3 steps of the real CLI."""
+    root = self.get_temp_dir()
+    args = [*TINY_RUN, "--train_steps=3", "--checkpoint_every=1", "--image_every=3"]
+    ports = []
+    for _ in range(2):
+      with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        ports.append(sock.getsockname()[1])
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
+    workers = []
+    for index in range(2):
+      env = dict(cli_env(), TF_CONFIG=json.dumps(
+          {"cluster": cluster, "task": {"type": "worker", "index": index}}))
+      workers.append(subprocess.Popen(
+          [sys.executable, "-m", "tfgan_info.train", *args, "--strategy=multi_worker",
+           f"--model_dir={root}/multi"], cwd=testutil.ROOT, env=env, text=True,
+          stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    single = subprocess.run([sys.executable, "-m", "tfgan_info.train", *args,
+                             f"--model_dir={root}/single"], cwd=testutil.ROOT, env=cli_env(),
+                            capture_output=True, text=True, timeout=300)
+    self.assertEqual(single.returncode, 0, single.stderr[-2000:])
+    for worker in workers:
+      output, _ = worker.communicate(timeout=300)
+      self.assertEqual(worker.returncode, 0, output[-3000:])
+
+    # The chief (worker 0) wrote the run; worker 1's scratch copies are gone.
+    self.assertEqual(checkpoint_step(f"{root}/multi"), 3)
+    self.assertFalse(os.path.exists(f"{root}/multi/workers/worker_1"))
+    self.assertTrue(os.path.exists(f"{root}/multi/export/infogan/3/saved_model.pb"))
+    # Step 1 compared variable by variable with the one-process run (later Adam steps amplify
+    # round-off where a gradient is near zero; see train_steps).
+    config = parse("infogan_mnist").replace(data=dict(batch_size=8))
+    keras.utils.set_random_seed(0)
+    model = train_lib.build_model(config)
+    initial = model.get_weights()
+
+    def weights_at_step_1(model_dir):
+      tf.train.Checkpoint(model=model).restore(
+          f"{model_dir}/checkpoints/ckpt-1").expect_partial()
+      return model.get_weights()
+    self.assert_same_step([v.path for v in model.weights], initial,
+                          weights_at_step_1(f"{root}/single"),
+                          weights_at_step_1(f"{root}/multi"))
+
+
+if __name__ == "__main__":
+  tf.test.main()
