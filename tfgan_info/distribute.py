@@ -46,12 +46,18 @@ def _create(name: str, tpu_address: str) -> tf.distribute.Strategy:
   raise AssertionError(name)
 
 
+def in_multi_worker_mode(strategy: tf.distribute.Strategy = None) -> bool:
+  """Whether ``strategy`` (default: the current one) spans several workers."""
+  extended = (strategy or tf.distribute.get_strategy()).extended
+  return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
+
+
 def is_chief(strategy: tf.distribute.Strategy) -> bool:
   """Whether this process writes the run's files: always, except on a multi-worker cluster,
   where only the "chief" task (or worker 0 when there is no chief) does."""
   resolver = getattr(strategy, "cluster_resolver", None)
   task_type = getattr(resolver, "task_type", None)
-  if not task_type or not getattr(strategy.extended, "_in_multi_worker_mode", lambda: False)():
+  if not task_type or not in_multi_worker_mode(strategy):
     return True
   return task_type == "chief" or (task_type == "worker" and resolver.task_id == 0 and
                                   "chief" not in resolver.cluster_spec().as_dict())

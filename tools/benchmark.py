@@ -89,8 +89,8 @@ def serving_latency(config, calls: int, warmup: int = 100):
 
   The model of ``config`` (untrained: the cost does not depend on the weights) is exported to
   a temporary folder and reloaded with `tf.saved_model.load`; each call's inputs are one
-  sample of the priors (the export's own ``sample`` signature), fed as TF Serving feeds them:
-  by name, to ``loaded.signatures["generate"]``.
+  sample of the priors (`serving_request.example_inputs`), fed as TF Serving feeds them: by
+  name, to ``loaded.signatures["generate"]``.
 
   Returns:
     {"p50_ms", "p90_ms", "calls"}.
@@ -98,16 +98,17 @@ def serving_latency(config, calls: int, warmup: int = 100):
   import tempfile  # pylint: disable=g-import-not-at-top
   import numpy as np  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import serving_request  # pylint: disable=g-import-not-at-top (tools/, beside this file)
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
   with tempfile.TemporaryDirectory() as tmp:
     path = export_lib.export(train_lib.build_model(config), tmp, "latency", 1)
     loaded = tf.saved_model.load(path)
     generate = loaded.signatures["generate"]
-    drawn = loaded.signatures["sample"](count=tf.constant(1), seed=tf.constant(0, tf.int64))
-    drawn["z"] = drawn["noise"]  # AGE's generate takes z
-    names = generate.structured_input_signature[1]
-    inputs = {name: drawn[name] for name in names}
+    specs, _ = serving_request.signature_specs(loaded, "generate")
+    prior = serving_request.prior_sample(loaded, 1, 0)
+    inputs = {name: tf.constant(value) for name, value in
+              serving_request.example_inputs(specs, 1, 0, prior).items()}
     for _ in range(warmup):
       generate(**inputs)["images"].numpy()
     times = []

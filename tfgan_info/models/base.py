@@ -12,6 +12,7 @@ from typing import Dict, Tuple
 import keras
 import tensorflow as tf
 
+from tfgan_info import distribute
 from tfgan_info import latents as latents_lib
 
 
@@ -28,12 +29,6 @@ def num_replicas() -> int:
   """Replicas in sync in the current replica context (1 outside a strategy)."""
   ctx = tf.distribute.get_replica_context()
   return 1 if ctx is None else ctx.num_replicas_in_sync
-
-
-def _multi_worker() -> bool:
-  """Whether the current strategy spans several workers (MultiWorkerMirroredStrategy)."""
-  extended = tf.distribute.get_strategy().extended
-  return bool(getattr(extended, "_in_multi_worker_mode", lambda: False)())
 
 
 class TwoPlayerModel(keras.Model):
@@ -156,6 +151,6 @@ class TwoPlayerModel(keras.Model):
     for name, tracker in self.trackers.items():
       tracker.update_state(report[name])
     results = {name: tracker.result() for name, tracker in self.trackers.items()}
-    if _multi_worker():
+    if distribute.in_multi_worker_mode():
       results = {name: tf.reshape(value, [1]) for name, value in results.items()}
     return results
