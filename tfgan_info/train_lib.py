@@ -134,8 +134,8 @@ def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
   """The training batches from step ``start_step`` on.
 
   One seeded stream per run: a run resumed at step k gets batches k, k+1, ... of the stream an
-  uninterrupted run sees (the first k are skipped, not replayed; skipping 10,000 MNIST
-  batches takes about 2 s), so the data order survives a restart exactly. An ssinfogan run
+  uninterrupted run sees (the first k are skipped, not replayed; 10,000 MNIST batches take
+  about 1 s), so the data order survives a restart exactly. An ssinfogan run
   gets `data.semi_supervised_pipeline` batches, whose label schedule is part of the stream.
   Under a multi-worker strategy every worker builds the same stream and keeps its replicas'
   rows of each global batch (auto-shard policy DATA), so the global batches are the same as

@@ -1,0 +1,108 @@
+"""Where the batch-1 latency of a SavedModel's `generate` goes.
+
+  python tools/latency_breakdown.py --flagfile=configs/infogan_mnist.cfg
+
+Prints, as p50 over ``--calls`` calls at batch 1:
+- the exported `generate` signature, ``--repeats`` times (`benchmark.serving_latency`);
+- the generator in a `tf.function`, without and with XLA;
+- the generator's largest Dense layer's matmul alone (its weights' size in MB: at batch 1 the
+  layer streams its weights from memory once per call);
+- the export's in-graph input checks (`export._checked`): pass-through signatures with and
+  without them, called alternately.
+"""
+
+import os
+import sys
+import tempfile
+import time
+
+from absl import app
+from absl import flags
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import benchmark  # pylint: disable=g-import-not-at-top,wrong-import-position
+from tfgan_info import train as train_flags  # pylint: disable=g-import-not-at-top
+
+FLAGS = flags.FLAGS
+
+
+def p50_ms(fn, calls: int, warmup: int = 100) -> float:
+  """Median milliseconds of fn() over ``calls`` calls after ``warmup``."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  for _ in range(warmup):
+    fn()
+  times = []
+  for _ in range(calls):
+    start = time.perf_counter()
+    fn()
+    times.append(time.perf_counter() - start)
+  return 1e3 * float(np.median(times))
+
+
+def main(argv):
+  del argv
+  import keras  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import export  # pylint: disable=g-import-not-at-top
+  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  config, calls = train_flags.config_from_flags(), FLAGS.calls
+  for i in range(FLAGS.repeats):
+    r = benchmark.serving_latency(config, calls)
+    print(f"exported generate, run {i + 1}: p50 {r['p50_ms']:.2f} ms", flush=True)
+
+  generator = train_lib.build_model(config).generator
+  latent = tf.random.normal([1, generator.input_shape[-1]])
+  for xla in (False, True):
+    fn = tf.function(lambda x: generator(x, training=False), jit_compile=xla)
+    print(f"generator in a tf.function, XLA {xla}: p50 "
+          f"{p50_ms(lambda: fn(latent).numpy(), calls):.2f} ms", flush=True)
+  dense = max((l for l in generator.layers if isinstance(l, keras.layers.Dense)),
+              key=lambda l: l.kernel.shape.num_elements())
+  kernel = tf.convert_to_tensor(dense.kernel)
+  row = tf.random.normal([1, kernel.shape[0]])
+  matmul = tf.function(lambda: tf.matmul(row, kernel))
+  print(f"largest Dense matmul {kernel.shape[0]}x{kernel.shape[1]} "
+        f"({4 * kernel.shape.num_elements() / 1e6:.1f} MB float32): p50 "
+        f"{p50_ms(lambda: matmul().numpy(), calls):.2f} ms", flush=True)
+
+  spec = [tf.TensorSpec([None, 62], tf.float32, name="noise"),
+          tf.TensorSpec([None, 12], tf.float32, name="codes")]
+
+  class PassThrough(tf.Module):
+
+    def __init__(self, checked):
+      super().__init__()
+      self.checked = checked
+
+    @tf.function(input_signature=spec)
+    def generate(self, noise, codes):
+      x = export._checked("generate", noise=noise, codes=codes) if self.checked else {  # pylint: disable=protected-access
+          "noise": noise, "codes": codes}
+      return {"noise": x["noise"] * 1.0, "codes": x["codes"] * 1.0}
+
+  noise, codes = tf.zeros([1, 62]), tf.zeros([1, 12])
+  signatures = {}
+  with tempfile.TemporaryDirectory() as tmp:
+    for checked in (False, True):
+      module = PassThrough(checked)
+      tf.saved_model.save(module, f"{tmp}/{checked}", signatures={"generate": module.generate})
+      signatures[checked] = tf.saved_model.load(f"{tmp}/{checked}").signatures["generate"]
+    medians = {False: [], True: []}
+    for block in range(20):  # alternate, so drifting machine load hits both alike
+      for checked in ((False, True) if block % 2 == 0 else (True, False)):
+        medians[checked].append(p50_ms(
+            lambda c=checked: signatures[c](noise=noise, codes=codes)["noise"].numpy(),
+            calls // 20, warmup=10))
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  plain, checked = np.median(medians[False]), np.median(medians[True])
+  print(f"pass-through signature: p50 {1e3 * plain:.1f} us, with the in-graph checks "
+        f"{1e3 * checked:.1f} us ({1e3 * (checked - plain):+.1f} us)")
+
+
+if __name__ == "__main__":
+  train_flags.define_flags()
+  flags.DEFINE_integer("calls", 2000, "Timed calls per measurement.", lower_bound=20)
+  flags.DEFINE_integer("repeats", 3, "Runs of the exported generate measurement.",
+                       lower_bound=1)
+  app.run(main)
