@@ -12,3 +12,18 @@ import tensorflow as tf  # pylint: disable=g-import-not-at-top,wrong-import-posi
 tf.config.set_logical_device_configuration(
     tf.config.list_physical_devices("CPU")[0],
     [tf.config.LogicalDeviceConfiguration()] * 2)
+
+from tests import testutil  # pylint: disable=g-import-not-at-top,wrong-import-position
+
+# The tfds folder every test reads: built once (from the real files or synthetic ones).
+testutil.prepare_test_data()
+
+
+def pytest_terminal_summary(terminalreporter):
+  """Says which data the tests ran on, and how many tests needed the original files."""
+  skipped = [r for r in terminalreporter.stats.get("skipped", [])
+             if "needs the original MNIST files" in str(r.longrepr)]
+  line = f"tfgan_info test data: {testutil.DATA_SOURCE}"
+  if skipped:
+    line += f"; {len(skipped)} tests that need the original files were skipped"
+  terminalreporter.write_line(line)

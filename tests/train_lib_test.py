@@ -9,6 +9,35 @@ from tfgan_info import train_lib
 from tfgan_info.callbacks import model_step
 
 
+def events(model_dir):
+  """[(step, tag, value)] of the run's TensorBoard event files."""
+  from tensorflow.core.util import event_pb2  # pylint: disable=g-import-not-at-top
+  out = []
+  for path in sorted(tf.io.gfile.glob(os.path.join(model_dir, "logs", "train", "events.*"))):
+    for record in tf.data.TFRecordDataset(path):
+      event = event_pb2.Event.FromString(record.numpy())
+      out += [(event.step, v.tag, v) for v in event.summary.value]
+  return out
+
+
+def scalars(model_dir):
+  """{tag: {step: value}} of the run's scalar summaries."""
+  out = {}
+  for step, tag, value in events(model_dir):
+    if value.metadata.plugin_data.plugin_name == "scalars":
+      out.setdefault(tag, {})[step] = float(tf.make_ndarray(value.tensor))
+  return out
+
+
+def images(model_dir):
+  """{tag: [steps]} of the run's image summaries."""
+  out = {}
+  for step, tag, value in events(model_dir):
+    if value.metadata.plugin_data.plugin_name == "images":
+      out.setdefault(tag, []).append(step)
+  return out
+
+
 class TrainLibTest(tf.test.TestCase):
 
   def test_learning_rate_decay_is_a_staircase_per_optimizer_step(self):
@@ -29,7 +58,7 @@ class TrainLibTest(tf.test.TestCase):
   def test_run_writes_everything_and_resumes(self):
     model_dir = os.path.join(self.get_temp_dir(), "run")
     config = testutil.tiny_config(model_dir, train_steps=5)
-    model, path = train_lib.run(config)  # two epochs of 2 steps and a last step
+    model, path = train_lib.run(config)
     self.assertEqual(model_step(model), 5)
     self.assertEqual(path, os.path.join(model_dir, "export", "infogan", "5"))
     with open(os.path.join(model_dir, "config.json")) as f:
@@ -39,8 +68,8 @@ class TrainLibTest(tf.test.TestCase):
     self.assertTrue(os.path.exists(os.path.join(model_dir, "images", "traversal_code1.png")))
     self.assertNotEmpty(tf.io.gfile.glob(os.path.join(model_dir, "logs", "train", "events.*")))
 
-    # Restarting with more steps resumes at step 5: the rest of an epoch (1 step), one whole
-    # epoch and a last step, exactly 8 in all; then re-exports.
+    # Restarting with more steps resumes at step 5 and trains exactly 8 in all; then
+    # re-exports.
     weights_at_5 = model.generator.get_weights()
     resumed, path = train_lib.run(config.replace(runtime={"train_steps": 8}))
     self.assertEqual(model_step(resumed), 8)
@@ -56,10 +85,11 @@ class TrainLibTest(tf.test.TestCase):
                          zip(weights_at_5, resumed.generator.get_weights())))
 
   def test_resumed_run_equals_uninterrupted_run(self):
-    # Stopped at step 3 (mid-epoch), then resumed to 7: weights, optimizer moments, the latent
-    # seed state and the data stream all continue, so the result is the 7-step run's.
+    # Stopped at step 3 (mid-window), then resumed to 7: weights, optimizer moments, the
+    # latent seed state and the data stream all continue, so the result is the 7-step run's.
     config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "straight"),
-                                  train_steps=7, steps_per_epoch=3, image_every=100)
+                                  train_steps=7, steps_per_epoch=3, summary_every=2,
+                                  image_every=100)
     straight, _ = train_lib.run(config)
     stopped = config.replace(runtime={"model_dir": os.path.join(self.get_temp_dir(), "stop")})
     train_lib.run(stopped.replace(runtime={"train_steps": 3}))
@@ -68,6 +98,55 @@ class TrainLibTest(tf.test.TestCase):
     for v, a, b in zip(straight.weights, straight.get_weights(), resumed.get_weights()):
       self.assertAllClose(a, b, rtol=1e-6, atol=1e-7, msg=v.path)
     self.assertAllEqual(straight.seed_generator.state, resumed.seed_generator.state)
+
+    # Scalars are means over windows of 2 steps keyed on the global step: the resumed run
+    # logs the values of the run never stopped at steps 2, 6 and 7 (the end), plus a point
+    # where it stopped (3) and at its own first window (4, step 4 alone): no running mean
+    # carried over the restart, so no jump.
+    straight_scalars = scalars(config.runtime.model_dir)
+    resumed_scalars = scalars(stopped.runtime.model_dir)
+    self.assertEqual(sorted(straight_scalars["loss/d_loss"]), [2, 4, 6, 7])
+    self.assertEqual(sorted(resumed_scalars["loss/d_loss"]), [2, 3, 4, 6, 7])
+    for tag in ("loss/d_loss", "loss/g_loss", "info/mi_cat", "info/mi_cont",
+                "discriminator/d_real"):
+      for step in (2, 6, 7):
+        self.assertAllClose(resumed_scalars[tag][step], straight_scalars[tag][step],
+                            rtol=1e-5, msg=f"{tag} at {step}")
+    # Images at the first window of each process and at the end.
+    self.assertEqual(sorted(images(stopped.runtime.model_dir)["images/samples"]), [2, 3, 4, 7])
+
+  def test_time_based_checkpoints_and_partial_saves_removed(self):
+    model_dir = os.path.join(self.get_temp_dir(), "timed")
+    config = testutil.tiny_config(model_dir, train_steps=3, checkpoint_every=1000,
+                                  checkpoint_every_secs=1e-6)
+    partial = os.path.join(model_dir, "checkpoints", "ckpt-2_temp")
+    os.makedirs(partial)  # what a process killed while saving leaves behind
+    open(os.path.join(partial, "part-00000-of-00001.data-00000-of-00001"), "w").close()
+    train_lib.run(config)
+    self.assertFalse(os.path.exists(partial))
+    manager_steps = [int(p.rsplit("-", 1)[1]) for p in tf.train.get_checkpoint_state(
+        os.path.join(model_dir, "checkpoints")).all_model_checkpoint_paths]
+    self.assertEqual(manager_steps, [1, 2, 3])
+
+  def test_a_start_that_fails_on_data_writes_no_config(self):
+    model_dir = os.path.join(self.get_temp_dir(), "nodata")
+    with self.assertRaisesRegex(ValueError, "is not a folder"):
+      train_lib.run(testutil.tiny_config(model_dir).replace(
+          data={"raw_data_dir": "/nonexistent/raw"}))
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "config.json")))
+
+  def test_start_up_lines(self):
+    config = testutil.tiny_config("runs/x", train_steps=50)
+    fresh = train_lib.describe_start(config, 0, 180.0)
+    self.assertTrue(fresh.startswith("infogan on mnist: new run of 50 steps (batch 8) in runs/x"))
+    self.assertIn("runs/x/checkpoints/ (every 2 steps and every 3 min, and on Ctrl-C)", fresh)
+    self.assertIn("tensorboard --logdir runs/x/logs", fresh)
+    self.assertIn("runs/x/export/infogan/<step>/", fresh)
+    resumed = train_lib.describe_start(config, 20, 0.0)
+    self.assertTrue(resumed.startswith(
+        "infogan on mnist: resuming runs/x from its checkpoint at step 20; 30 of 50 steps left"))
+    self.assertIn("(every 2 steps, and on Ctrl-C)", resumed)
+    self.assertIn("already trained to step 50", train_lib.describe_start(config, 50, 0.0))
 
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")

@@ -3,7 +3,9 @@ killed at random moments finishes as the run that was never killed; a NaN stops 
 
 import os
 import random
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,15 +15,25 @@ import tensorflow as tf
 from absl.testing import parameterized
 
 from tests import testutil
+from tests.configs_test import working_dir
+from tfgan_info import train
+from tfgan_info import train_lib
 
 
 def cli_env():
   return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)
 
 
-def run_cli(module, *args):
+def run_cli(module, *args, env=None):
+  """Runs ``python -m module args`` in the checkout; ``env`` entries override (None: unset)."""
+  full = cli_env()
+  for key, value in (env or {}).items():
+    if value is None:
+      full.pop(key, None)
+    else:
+      full[key] = value
   return subprocess.run([sys.executable, "-m", module, *args], cwd=testutil.ROOT,
-                        env=cli_env(), capture_output=True, text=True, timeout=300)
+                        env=full, capture_output=True, text=True, timeout=300)
 
 
 # A real InfoGAN MNIST run, small: 48 steps of batch 8, epochs of 7 steps (so restarts land
@@ -66,17 +78,34 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_missing_raw_file_and_different_run(self):
     raw = os.path.join(self.get_temp_dir(), "raw")
-    shutil.copytree(os.path.join(testutil.RAW_DATA_DIR, "mnist"), raw, dirs_exist_ok=True)
+    shutil.copytree(os.path.join(testutil.RAW_FILES_DIR, "mnist"), raw, dirs_exist_ok=True)
     os.chmod(raw, 0o755)
     os.remove(os.path.join(raw, "train-images-idx3-ubyte.gz"))
     model_dir = os.path.join(self.get_temp_dir(), "cli_run")
     common = ["--flagfile=configs/infogan_mnist.cfg", f"--model_dir={model_dir}",
-              f"--data_dir={self.get_temp_dir()}/tfds"]
-    proc = run_cli("tfgan_info.train", *common, f"--raw_data_dir={raw}")
+              f"--data_dir={self.get_temp_dir()}/tfds", f"--raw_data_dir={raw}"]
+    proc = run_cli("tfgan_info.train", *common)
     self._check_error(proc, r"Error: Missing raw file .*train-images-idx3-ubyte.gz")
-    # model_dir now holds that run's config; another code spec is a different run.
-    proc = run_cli("tfgan_info.train", *common, f"--raw_data_dir={raw}", "--codes=cat:5")
+    # A start that never trained leaves no config.json to lock the folder.
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "config.json")))
+    # Once model_dir holds a run's config, another code spec is a different run.
+    with working_dir(testutil.ROOT):
+      train_lib.prepare_model_dir(train.parse_config(["train", *common]))
+    proc = run_cli("tfgan_info.train", *common, "--codes=cat:5")
     self._check_error(proc, r"Error: .* holds a different run \(differs in model.codes\)")
+
+  def test_help_is_a_users_page(self):
+    proc = run_cli("tfgan_info.train", "--help", env={"TF_CPP_MIN_LOG_LEVEL": None})
+    self.assertEqual(proc.returncode, 0, proc.stderr)
+    self.assertEqual(proc.stderr, "")  # no TensorFlow start-up lines
+    self.assertTrue(proc.stdout.startswith("Train a GAN of the InfoGAN family"))
+    self.assertIn("usage: python3 -m tfgan_info.train --flagfile=configs/<model>_<dataset>.cfg",
+                  proc.stdout)
+    self.assertIn("configs/infogan_dsprites.cfg     InfoGAN on procedural dSprites",
+                  proc.stdout)
+    for flag in ("--model_dir=", "--train_steps=", "--checkpoint_every_secs=180", "--codes="):
+      self.assertIn(flag, proc.stdout)
+    self.assertNotIn("absltest", proc.stdout)
 
   def test_evaluate_without_a_run(self):
     proc = run_cli("tfgan_info.evaluate", f"--model_dir={self.get_temp_dir()}/nothing")
@@ -130,6 +159,49 @@ class FaultToleranceTest(tf.test.TestCase):
     self.assertGreater(len(reference), 50)
     for name, value in reference.items():
       self.assertAllClose(killed[name], value, rtol=1e-5, atol=1e-6, msg=name)
+
+  def test_ctrl_c_stops_cleanly_after_saving_and_the_rerun_resumes(self):
+    # SIGTERM takes the same path (tests/callbacks_test.py), with exit status 143.
+    signum, code = signal.SIGINT, 130
+    model_dir = os.path.join(self.get_temp_dir(), "ctrl_c")
+    env = cli_env()
+    del env["TF_CPP_MIN_LOG_LEVEL"]  # the entry point's own quiet default
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tfgan_info.train", *TINY_RUN, f"--model_dir={model_dir}",
+         "--train_steps=400", "--checkpoint_every=1000", "--checkpoint_every_secs=0",
+         "--verbose=2", "--steps_per_epoch=2"],
+        cwd=testutil.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # SIGINT as in a terminal, even when the tests run as a background job (SIG_IGN).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+      head = []
+      for line in proc.stdout:  # until training is under way
+        head.append(line)
+        if re.match(r"step +\d+/400", line):
+          break
+      proc.send_signal(signum)
+      out, err = proc.communicate(timeout=120)
+    finally:
+      proc.kill()
+    out = "".join(head) + out
+    self.assertEqual(proc.returncode, code, err[-2000:])
+    self.assertNotIn("Traceback", err)
+    self.assertNotRegex(err, r"(?m)^[EIW]\d{4}")  # no TensorFlow / absl log lines
+    self.assertIn(f"infogan on mnist: new run of 400 steps (batch 8) in {model_dir}", out)
+    match = re.search(r"Stopped at step (\d+); saved checkpoint \1 \(\S+ckpt-\1\); rerun the "
+                      r"same command to resume", out)
+    self.assertIsNotNone(match, out)
+    step = int(match.group(1))
+    self.assertEqual(checkpoint_step(model_dir), step)
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "export")))
+
+    resumed = run_cli("tfgan_info.train", *TINY_RUN, f"--model_dir={model_dir}",
+                      f"--train_steps={step + 2}", "--verbose=1")
+    self.assertEqual(resumed.returncode, 0, resumed.stderr[-2000:])
+    self.assertIn(f"resuming {model_dir} from its checkpoint at step {step}; 2 of {step + 2} "
+                  "steps left", resumed.stdout)
+    self.assertIn(f"Done: trained to step {step + 2}", resumed.stdout)
+    self.assertEqual(checkpoint_step(model_dir), step + 2)
 
   def test_nan_stops_training_and_keeps_the_last_good_checkpoint(self):
     # A learning rate of 1e30 drives the weights to overflow within a few steps.

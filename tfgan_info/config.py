@@ -60,6 +60,7 @@ class RuntimeConfig:
   train_steps: int = 10000
   steps_per_epoch: int = 500
   checkpoint_every: int = 1000
+  checkpoint_every_secs: float = 180.0  # also checkpoint when this long since the last (0: off)
   summary_every: int = 100
   image_every: int = 1000
   jit_compile: bool = True
@@ -123,7 +124,8 @@ def read_run_config(model_dir: str) -> Config:
 
 # Runtime fields a resumed run may change without being "a different run".
 RESUMABLE_FIELDS = frozenset({
-    "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "summary_every",
+    "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
+    "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy",
     "export_name"})
 

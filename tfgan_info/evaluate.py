@@ -21,6 +21,11 @@ split (results merged into model_dir/results/metrics.json):
   and `--disentanglement_eval_points` scale them down), under "disentanglement".
 """
 
+if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up lines
+  from tfgan_info import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow()
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
 import json
 import os
 import sys
@@ -28,6 +33,8 @@ import sys
 import numpy as np
 from absl import app
 from absl import flags
+
+from tfgan_info import console
 
 FLAGS = flags.FLAGS
 
@@ -310,7 +317,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
         num_samples, seed, inception, inception_weights, inception_samples))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
-  out = os.path.join(model_dir, "results", "metrics.json")
+  out = results_path(model_dir)
   tf.io.gfile.makedirs(os.path.dirname(out))
   merged = {}
   if tf.io.gfile.exists(out):
@@ -322,9 +329,15 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   return results
 
 
+def results_path(model_dir: str) -> str:
+  """Where `evaluate` merges its results: model_dir/results/metrics.json."""
+  return os.path.join(model_dir, "results", "metrics.json")
+
+
 def main(argv):
   if len(argv) > 1:
     sys.exit(f"Error: unexpected arguments {argv[1:]}")
+  console.quiet_python_logs()
   if not FLAGS.model_dir:
     sys.exit("Error: --model_dir is required")
   try:
@@ -343,6 +356,7 @@ def main(argv):
     if key in results:
       print(f"Note: {results[key]}", file=sys.stderr)
   print(json.dumps({k: v for k, v in results.items() if k != "c1_confusion"}, sort_keys=True))
+  print(f"Wrote {results_path(FLAGS.model_dir)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

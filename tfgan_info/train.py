@@ -1,14 +1,28 @@
 """Training entry point: python -m tfgan_info.train --flagfile=configs/infogan_mnist.cfg
 
-The only module that reads FLAGS: it defines them, turns them into a frozen `Config` and
-calls `train_lib.run`. Bad flag values end the program with a one-line error.
+It defines the training flags, turns them into a frozen `Config` and calls `train_lib.run`;
+the library below it never reads flags (the other entry points, evaluate and the tools,
+define their own). Bad flag values end the program with a one-line error; Ctrl-C or SIGTERM
+stops after the current step, saves it and says how to resume; ``--help`` is the user's page
+(`help_page`).
 """
 
+if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up lines
+  from tfgan_info import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow()
+
+# pylint: disable=g-import-not-at-top,wrong-import-position
+import glob
+import itertools
+import os
 import sys
+import textwrap
 
 from absl import app
 from absl import flags
 from absl import logging
+
+from tfgan_info import console
 
 from tfgan_info import config as config_lib
 from tfgan_info import data as data_lib
@@ -111,9 +125,12 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
   define("integer", "seed", r.seed, "Seed of weights, latents and shuffling.")
   define("integer", "train_steps", r.train_steps, "Total training steps.", lower_bound=1)
   define("integer", "steps_per_epoch", r.steps_per_epoch,
-         "Steps per Keras epoch (progress bar line).", lower_bound=1)
+         "Steps per printed progress line.", lower_bound=1)
   define("integer", "checkpoint_every", r.checkpoint_every, "Checkpoint interval (steps).",
          lower_bound=1)
+  define("float", "checkpoint_every_secs", r.checkpoint_every_secs,
+         "Also checkpoint when this many seconds have passed since the last save (0: only "
+         "by steps).", lower_bound=0.0)
   define("integer", "summary_every", r.summary_every, "Scalar summary interval (steps).",
          lower_bound=1)
   define("integer", "image_every", r.image_every, "Traversal image interval (steps).",
@@ -126,7 +143,9 @@ def define_flags(flag_values: flags.FlagValues = FLAGS):
   define("string", "export_name", r.export_name, "Export name ('' = the model name).")
   define("boolean", "overwrite", r.overwrite,
          "Delete model_dir if it holds a different run.")
-  define("integer", "verbose", r.verbose, "Keras progress output: 0, 1 (bar) or 2.")
+  define("integer", "verbose", r.verbose,
+         "Progress output: 0 (none), 1 (a line per --steps_per_epoch steps, refreshed in "
+         "place on a terminal) or 2 (the lines only).", lower_bound=0, upper_bound=2)
 
 
 def config_from_flags(flag_values: flags.FlagValues = FLAGS) -> config_lib.Config:
@@ -153,9 +172,66 @@ def parse_config(argv) -> config_lib.Config:
   return config_from_flags(flag_values)
 
 
+SECTIONS = (("Data", config_lib.DataConfig), ("Model", config_lib.ModelConfig),
+            ("Optimizer", config_lib.OptimizerConfig), ("Run", config_lib.RuntimeConfig))
+CONFIGS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "configs")
+
+
+def shipped_configs(configs_dir: str = CONFIGS_DIR):
+  """[(path relative to the checkout, first comment line)] of the shipped flagfiles."""
+  out = []
+  for path in sorted(glob.glob(os.path.join(configs_dir, "*.cfg"))):
+    if os.path.basename(path) == "base.cfg":
+      continue
+    with open(path) as f:
+      comment = " ".join(line.lstrip("# ").strip() for line in
+                         itertools.takewhile(lambda l: l.startswith("#"), f))
+    depth, end = 0, len(comment)
+    for i, c in enumerate(comment):  # the title: up to the first ": " outside parentheses
+      depth += (c == "(") - (c == ")")
+      if c == ":" and depth == 0:
+        end = i
+        break
+    out.append((f"configs/{os.path.basename(path)}", comment[:end].strip()))
+  return out
+
+
+def help_page(flag_values: flags.FlagValues = FLAGS) -> str:
+  """The user's ``--help``: usage, the shipped configs, every training flag by section."""
+  lines = [
+      "Train a GAN of the InfoGAN family: checkpoints, resumes, TensorBoard logs, and a",
+      "SavedModel for TF Serving at the end.",
+      "",
+      "usage: python3 -m tfgan_info.train --flagfile=configs/<model>_<dataset>.cfg "
+      "[--flag=value ...]",
+      "",
+      "A flagfile holds a run's flags, one --name=value per line (configs/base.cfg holds the",
+      "shared ones); flags after it override it. The same command resumes a stopped run from",
+      "its last checkpoint; Ctrl-C stops after the current step and saves it. Offline, add",
+      "--raw_data_dir=FOLDER with the original MNIST / Fashion-MNIST gzip files.",
+      "",
+      "Shipped configs:"]
+  configs = shipped_configs()
+  width = max((len(p) for p, _ in configs), default=0)
+  lines += [f"  {p:<{width}}  {first}" for p, first in configs] or [
+      f"  (none found in {CONFIGS_DIR})"]
+  for title, cls in SECTIONS:
+    lines += ["", f"{title} flags:"]
+    for name in cls.__dataclass_fields__:
+      flag = flag_values[name]
+      lines.append(f"  --{name}={flag.default_as_str.strip(chr(39)) or chr(39) * 2}")
+      lines += textwrap.wrap(flag.help, 96, initial_indent=" " * 6,
+                             subsequent_indent=" " * 6)
+  lines += ["", "Logging: TensorFlow's start-up lines are hidden; TF_CPP_MIN_LOG_LEVEL=0 and "
+            "--verbosity=0 show them.", "All flags, TensorFlow's and absl's too: --helpfull."]
+  return "\n".join(lines)
+
+
 def main(argv):
   if len(argv) > 1:
     sys.exit(f"Error: unexpected arguments {argv[1:]}: flags are written --name=value")
+  console.quiet_python_logs()
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
@@ -163,12 +239,27 @@ def main(argv):
   try:
     latents.parse_codes(config.model.codes)
     train_lib.run(config)
+  except train_lib.TrainingStopped as e:
+    print(e, flush=True)
+    sys.exit(128 + e.signum)
   except (ValueError, OSError, FloatingPointError, tf.errors.OpError,
           tfds.download.DownloadError) as e:
     logging.debug("Error detail", exc_info=True)
     sys.exit(f"Error: {e}")
 
 
-if __name__ == "__main__":
+def run_main():
+  """`app.run(main)` with the user's --help page and no traceback on a second Ctrl-C."""
   define_flags()
-  app.run(main)
+  if any(a in ("-h", "--help", "-help", "--h", "-?") for a in sys.argv[1:]):
+    print(help_page())
+    sys.exit(0)
+  try:
+    app.run(main)
+  except KeyboardInterrupt:
+    sys.exit("Interrupted at once: the latest checkpoint was kept; rerun the same command to "
+             "resume from it")
+
+
+if __name__ == "__main__":
+  run_main()

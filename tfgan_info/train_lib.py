@@ -5,7 +5,10 @@ Experiment directory (style convention 9)::
   model_dir/config.json  checkpoints/  logs/train/  images/  export/<name>/<step>/
 """
 
+import contextlib
 import os
+import sys
+import time
 
 import keras
 import tensorflow as tf
@@ -23,6 +26,25 @@ from tfgan_info.models import MODELS
 
 class RunMismatchError(ValueError):
   """model_dir holds a different run."""
+
+
+class TrainingStopped(Exception):
+  """Training stopped on SIGINT / SIGTERM, after saving a checkpoint of the step it reached.
+
+  Attributes:
+    step: the step reached (and saved, if ``checkpoint``).
+    checkpoint: path of that checkpoint ("" when no step was trained).
+    signum: the signal.
+  """
+
+  def __init__(self, step: int, checkpoint: str, signum: int):
+    self.step, self.checkpoint, self.signum = step, checkpoint, signum
+    if checkpoint:
+      text = (f"Stopped at step {step}; saved checkpoint {step} ({checkpoint}); rerun the "
+              "same command to resume")
+    else:
+      text = f"Stopped at step {step} before training; rerun the same command to start"
+    super().__init__(text)
 
 
 def build_model(config: Config):
@@ -103,31 +125,55 @@ def make_checkpoint(model) -> tf.train.Checkpoint:
   return tf.train.Checkpoint(model=model, seed_state=model.seed_generator.state, **optimizers)
 
 
-def prepare_model_dir(config: Config):
-  """Creates model_dir and writes config.json; refuses a model_dir of a different run.
+def check_model_dir(config: Config) -> bool:
+  """Whether model_dir holds a run whose config.json differs from ``config`` (writes nothing).
 
   Raises:
-    RunMismatchError: if model_dir/config.json describes another run and not overwrite.
+    RunMismatchError: if it does and not runtime.overwrite.
     ValueError: if model_dir is empty.
   """
   model_dir = config.runtime.model_dir
   if not model_dir:
     raise ValueError("--model_dir is required")
   path = os.path.join(model_dir, "config.json")
-  if tf.io.gfile.exists(path):
-    with tf.io.gfile.GFile(path) as f:
-      old = Config.from_json(f.read())
-    diff = config_diff(old, config)
-    if diff and not config.runtime.overwrite:
-      raise RunMismatchError(
-          f"{model_dir} holds a different run (differs in {', '.join(diff)}): use another "
-          "--model_dir, or --overwrite to delete it")
-    if diff:
-      tf.io.gfile.rmtree(model_dir)
+  if not tf.io.gfile.exists(path):
+    return False
+  with tf.io.gfile.GFile(path) as f:
+    old = Config.from_json(f.read())
+  diff = config_diff(old, config)
+  if diff and not config.runtime.overwrite:
+    raise RunMismatchError(
+        f"{model_dir} holds a different run (differs in {', '.join(diff)}): use another "
+        "--model_dir, or --overwrite to delete it")
+  return bool(diff)
+
+
+def prepare_model_dir(config: Config):
+  """Creates model_dir and writes config.json; refuses a model_dir of a different run
+  (`check_model_dir`) and, with runtime.overwrite, deletes it first.
+
+  Raises:
+    RunMismatchError: if model_dir/config.json describes another run and not overwrite.
+    ValueError: if model_dir is empty.
+  """
+  model_dir = config.runtime.model_dir
+  if check_model_dir(config):
+    tf.io.gfile.rmtree(model_dir)
   tf.io.gfile.makedirs(model_dir)
+  path = os.path.join(model_dir, "config.json")
   with tf.io.gfile.GFile(path + ".tmp", "w") as f:
     f.write(config.to_json())
   tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
+
+
+def remove_partial_checkpoints(checkpoint_dir: str) -> list:
+  """Deletes the ``ckpt-N_temp/`` folders a process killed while saving leaves behind
+  (TensorFlow writes a checkpoint's shards there before it renames them into place; a
+  finished save leaves none). Returns the paths removed."""
+  stale = tf.io.gfile.glob(os.path.join(checkpoint_dir, "ckpt-*_temp"))
+  for path in stale:
+    tf.io.gfile.rmtree(path)
+  return stale
 
 
 def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
@@ -187,21 +233,62 @@ def check_runtime(config: Config):
                        f"of {k} (callbacks see the step count only every {k} steps)")
 
 
+def _say(config: Config, text: str):
+  """A status line for the user (stdout), unless --verbose=0."""
+  if config.runtime.verbose:
+    print(text, flush=True)
+
+
+def describe_start(config: Config, step: int, every_secs: float) -> str:
+  """The start-up lines: new run or resume, the outputs and when they are written."""
+  rc, dc = config.runtime, config.data
+  md = rc.model_dir.rstrip("/")
+  name = f"{config.model.model} on {dc.dataset}"
+  if step >= rc.train_steps:
+    head = f"{name}: {md} is already trained to step {step} (--train_steps={rc.train_steps})"
+  elif step:
+    head = (f"{name}: resuming {md} from its checkpoint at step {step}; "
+            f"{rc.train_steps - step} of {rc.train_steps} steps left (batch {dc.batch_size})")
+  else:
+    head = f"{name}: new run of {rc.train_steps} steps (batch {dc.batch_size}) in {md}"
+  when = f"every {rc.checkpoint_every} steps"
+  if every_secs:
+    when += f" and every {every_secs / 60:g} min"
+  return "\n".join([
+      head,
+      f"  checkpoints: {md}/checkpoints/ ({when}, and on Ctrl-C)",
+      f"  TensorBoard: tensorboard --logdir {md}/logs  (scalars every {rc.summary_every} "
+      f"steps, images every {rc.image_every})",
+      f"  images: {md}/images/; SavedModel at the end: "
+      f"{md}/export/{rc.export_name or config.model.model}/<step>/"])
+
+
 def run(config: Config):
   """Trains ``config`` to runtime.train_steps (resuming from the latest checkpoint) and exports.
 
   Survives being killed at any moment: checkpoints and exports are written atomically, and a
   restart restores weights, optimizer moments and the latent seed state of the latest
   checkpoint and continues the data stream at that step (see `train_dataset`), so the
-  finished run is the one that was never interrupted. A NaN or infinite loss or weight stops
-  training with FloatingPointError; the last good checkpoint stays the latest.
+  finished run is the one that was never interrupted. Checkpoints are written every
+  --checkpoint_every steps and every --checkpoint_every_secs seconds. SIGINT (Ctrl-C) or
+  SIGTERM stops training after the current step and saves it (`TrainingStopped`). A NaN or
+  infinite loss or weight stops training with FloatingPointError; the last good checkpoint
+  stays the latest.
+
+  Nothing is written to model_dir before the model builds and the data loads (a bad
+  --raw_data_dir leaves no config.json behind).
 
   On a multi-worker cluster (--strategy=multi_worker, TF_CONFIG) every worker runs this; the
   chief writes model_dir, the others a scratch folder (`distribute.worker_dir`) deleted at the
-  end. model_dir must be on a file system all workers see (e.g. gs://...).
+  end. model_dir must be on a file system all workers see (e.g. gs://...). There, the
+  workers save on steps only (not by wall time, nor on a signal, which one worker alone
+  would see).
 
   Returns:
     (model, path of the SavedModel export in model_dir).
+
+  Raises:
+    TrainingStopped: on SIGINT / SIGTERM, after the checkpoint is saved.
   """
   rc = config.runtime
   check_runtime(config)
@@ -221,53 +308,67 @@ def run(config: Config):
     compile_model(model, config)
   chief = distribute.is_chief(strategy)
   out_dir = distribute.worker_dir(rc.model_dir, strategy)
-  if chief:  # after the model is known to build: no config.json for a bad one
+  if chief:
+    check_model_dir(config)  # a different run is refused before anything else happens
+  stream = train_dataset(config)  # loads (offline: verifies and builds) the data
+  if chief:  # after the model builds and the data loads: no config.json for a bad start
     prepare_model_dir(config)
+  checkpoint_dir = os.path.join(out_dir, "checkpoints")
+  for path in remove_partial_checkpoints(checkpoint_dir):
+    logging.info("Removed %s, left by a process killed while saving", path)
   checkpoint = make_checkpoint(model)
-  manager = tf.train.CheckpointManager(
-      checkpoint, os.path.join(out_dir, "checkpoints"), max_to_keep=3)
+  manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
   latest = tf.train.latest_checkpoint(os.path.join(rc.model_dir, "checkpoints"))
   if latest:
     checkpoint.restore(latest).assert_existing_objects_matched()
     logging.info("Restored %s", latest)
   step = callbacks_lib.model_step(model)
+  multi_worker = distribute.in_multi_worker_mode(strategy)
+  every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
+  if chief:
+    _say(config, describe_start(config, step, every_secs))
 
+  request = callbacks_lib.StopRequest(stream=sys.stdout)
   # StopOnNonFinite before StepCheckpoint: a step that produced a NaN is never saved.
-  cbs = [callbacks_lib.StopOnNonFinite(),
-         callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every)]
+  cbs = [callbacks_lib.StopOnNonFinite(), callbacks_lib.StopOnRequest(request),
+         callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every, every_secs)]
   if chief:
     logs = os.path.join(rc.model_dir, "logs", "train")
     cbs += [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
             callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
                                           rc.image_every, seed=rc.seed,
-                                          real_images=reconstruction_inputs(model, config))]
-  spe = rc.steps_per_epoch
-  if step >= rc.train_steps:
-    logging.info("Already trained to step %d", step)
-  while step < rc.train_steps:
-    # A partial epoch first (after a restart) or last, whole epochs between them, so the
-    # step count comes out exact; each fit continues the data stream at the current step.
-    left = rc.train_steps - step
-    if step % spe or left < spe:
-      model.fit(train_dataset(config, step), epochs=1,
-                steps_per_epoch=min(spe - step % spe, left), callbacks=cbs,
-                verbose=rc.verbose)
-    else:
-      model.fit(train_dataset(config, step), initial_epoch=step // spe,
-                epochs=step // spe + left // spe, steps_per_epoch=spe, callbacks=cbs,
-                verbose=rc.verbose)
-    done = callbacks_lib.model_step(model)
-    if done <= step:
-      raise RuntimeError(f"Training stopped at step {step} before --train_steps")
-    step = done
+                                          real_images=reconstruction_inputs(model, config),
+                                          first_every=rc.summary_every)]
+    if rc.verbose:
+      cbs.append(callbacks_lib.Progress(rc.train_steps, config.data.batch_size,
+                                        rc.steps_per_epoch, verbose=rc.verbose))
+  started = time.monotonic()
+  with request if not multi_worker else contextlib.nullcontext():
+    if step < rc.train_steps:
+      # One fit over all the steps left: the data stream continues at the current step,
+      # and the callbacks key everything on the global step.
+      model.fit(stream.skip(step), epochs=1, steps_per_epoch=rc.train_steps - step,
+                callbacks=cbs, verbose=0, shuffle=False)
+  done = callbacks_lib.model_step(model)
+  if request.signum is not None:
+    saved = manager.latest_checkpoint or ""
+    raise TrainingStopped(done, saved if saved.endswith(f"-{done}") and done > step else "",
+                          request.signum)
+  if done < rc.train_steps:
+    raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   name = rc.export_name or config.model.model
-  path = export_lib.export(model, out_dir, name, step)
+  path = export_lib.export(model, out_dir, name, done)
   if chief:
-    logging.info("Exported SavedModel to %s", path)
+    if done > step:
+      took = callbacks_lib.format_duration(time.monotonic() - started)
+      _say(config, f"Done: trained to step {done} in {took}; SavedModel {path}")
+    else:
+      _say(config, f"SavedModel {path}")
   else:
     tf.io.gfile.rmtree(out_dir)
     scratch = os.path.dirname(out_dir)
     if not tf.io.gfile.listdir(scratch):  # the last worker to finish removes workers/
       tf.io.gfile.rmtree(scratch)
-    path = export_lib.export_dir(rc.model_dir, name, step)
+    path = export_lib.export_dir(rc.model_dir, name, done)
   return model, path
+

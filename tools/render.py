@@ -20,7 +20,9 @@ FLAGS = flags.FLAGS
 
 def define_flags():
   flags.DEFINE_string("model_dir", "", "Experiment directory of a trained run.")
-  flags.DEFINE_string("output_dir", "", "Folder for the PNGs (default: model_dir/images).")
+  flags.DEFINE_string("output_dir", "",
+                      "Folder for the PNGs (default: model_dir/renders/<export step>; the "
+                      "training run's own grids in model_dir/images are left alone).")
   flags.DEFINE_float("low", -2.0, "Smallest code value.")
   flags.DEFINE_float("high", 2.0, "Largest code value.")
   flags.DEFINE_integer("columns", 9, "Values per row.", lower_bound=2)
@@ -30,6 +32,9 @@ def define_flags():
 
 def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scale=1):
   """Writes traversal_code<i>.png for each continuous code; returns the paths.
+
+  ``output_dir`` "" writes to model_dir/renders/<export version>/ (never over the training
+  run's model_dir/images/).
 
   Raises:
     FileNotFoundError: if the run has no config.json or no export.
@@ -46,11 +51,12 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   spec = latents.LatentSpec(config.model.codes, config.model.noise_dim, noise=config.model.noise)
   if not spec.continuous:
     raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
-  loaded = tf.saved_model.load(
-      export.latest_export(model_dir, config.runtime.export_name or config.model.model))
+  export_path = export.latest_export(model_dir,
+                                     config.runtime.export_name or config.model.model)
+  loaded = tf.saved_model.load(export_path)
   noise = spec.fixed_noise(seed)
   values = np.linspace(low, high, columns)
-  output_dir = output_dir or os.path.join(model_dir, "images")
+  output_dir = output_dir or os.path.join(model_dir, "renders", os.path.basename(export_path))
   tf.io.gfile.makedirs(output_dir)
   paths = []
   for index in spec.continuous:
@@ -74,7 +80,7 @@ def main(argv):
   try:
     for path in render(FLAGS.model_dir, FLAGS.output_dir, FLAGS.low, FLAGS.high, FLAGS.columns,
                        FLAGS.seed, FLAGS.scale):
-      print(path)
+      print(f"wrote {path}")
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
 

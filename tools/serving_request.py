@@ -130,6 +130,10 @@ def _as_spec_array(endpoint: str, name: str, spec: Spec, value):
     if array.min() < info.min or array.max() > info.max:
       raise ValueError(f"{where}, got values in [{array.min()}, {array.max()}] that do not fit "
                        f"in {want.name}")
+  if kind == "f" and array.size and not np.isfinite(array).all():
+    bad = array[~np.isfinite(array)].ravel()[0]
+    raise ValueError(f"{where}, got {bad} (NaN and infinities are not valid inputs; TF "
+                     "Serving's JSON has no such numbers either)")
   array = array.astype(want)
   if len(array.shape) != len(spec.shape) or any(
       d is not None and d != a for d, a in zip(spec.shape, array.shape)):
@@ -521,6 +525,10 @@ def resolve_export(export_dir: str = "", model_dir: str = "", export_name: str =
   if bool(export_dir) == bool(model_dir):
     raise ValueError("give one of --export_dir (a SavedModel folder) or --model_dir (its "
                      "latest export)")
+  folder = export_dir or model_dir
+  if not os.path.isdir(folder):
+    flag = "--export_dir" if export_dir else "--model_dir"
+    raise FileNotFoundError(f"{flag} {folder}: no such folder")
   path = export_dir or export.latest_export(model_dir, export_name)
   if not os.path.exists(os.path.join(path, "saved_model.pb")):
     raise FileNotFoundError(f"No SavedModel in {path}: expected {path}/saved_model.pb")

@@ -10,14 +10,21 @@ from tfgan_info.data import datasets
 class DatasetsTest(tf.test.TestCase, parameterized.TestCase):
 
   @parameterized.parameters("mnist", "fashion_mnist")
-  def test_offline_build_gives_the_real_splits(self, name):
+  def test_load_gives_the_splits(self, name):
     test = data.load(name, "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR)
-    self.assertEqual(int(test.cardinality()), 10000)
+    self.assertEqual(int(test.cardinality()), testutil.num_examples(name, "test"))
     labels = np.array([int(ex["label"]) for ex in test.take(2000)])
     self.assertEqual(sorted(set(labels)), list(range(10)))
     ex = next(iter(test))
     self.assertEqual(ex["image"].shape, (28, 28, 1))
     self.assertEqual(ex["image"].dtype, tf.uint8)
+
+  @testutil.needs_real_data
+  def test_the_real_splits(self):
+    for name in ("mnist", "fashion_mnist"):
+      for split, size in (("train", 60000), ("test", 10000)):
+        ds = data.load(name, split, testutil.TFDS_DIR, testutil.RAW_DATA_DIR)
+        self.assertEqual(int(ds.cardinality()), size)
 
   def test_pipeline_batches_scaled_images(self):
     ds = data.load("mnist", "train", testutil.TFDS_DIR, testutil.RAW_DATA_DIR)
@@ -62,7 +69,7 @@ class DatasetsTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(data.NUM_CLASSES["celeb_a"], 0)
     # No offline build for them: a clear error, not a download attempt.
     with self.assertRaisesRegex(data.RawDataError, "No offline build"):
-      data.load("cifar10", "train", self.get_temp_dir(), testutil.RAW_DATA_DIR)
+      data.load("cifar10", "train", self.get_temp_dir(), testutil.RAW_FILES_DIR)
 
   def test_celeb_a_examples_are_center_cropped_to_64(self):
     # A fake 218x178 CelebA image: a bright central 108x108 square on a dark frame.

@@ -46,6 +46,17 @@ class SampleQualityTest(tf.test.TestCase):
     self.assertEqual(probs.shape, (2, 1000))
     self.assertAllClose(probs.sum(1), np.ones(2), atol=1e-4)
 
+  def test_offline_without_cached_weights_skips_without_trying_to_download(self):
+    with tf.compat.v1.test.mock.patch.object(
+        sample_quality, "INCEPTION_CACHE", "/nonexistent/inception.h5"), \
+        tf.compat.v1.test.mock.patch.object(sample_quality, "_reachable", lambda host: False), \
+        tf.compat.v1.test.mock.patch("keras.applications.InceptionV3") as inception:
+      fn, reason = sample_quality.load_inception("imagenet")
+    self.assertIsNone(fn)
+    inception.assert_not_called()  # so keras never prints "Downloading data from ..."
+    self.assertIn("cannot be reached (offline); standard FID/IS skipped", reason)
+    self.assertNotIn("\n", reason)
+
   def test_inception_without_weights_says_skipped(self):
     fn, reason = sample_quality.load_inception("/nonexistent/inception_v3.h5")
     self.assertIsNone(fn)

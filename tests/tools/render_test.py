@@ -31,6 +31,15 @@ class RenderTest(tf.test.TestCase):
     expected = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 5))["traversal_code1"]
     self.assertLessEqual(np.abs(png[::2, ::2].astype(int) - expected.astype(int)).max(), 1)
 
+  def test_default_output_leaves_the_training_images_alone(self):
+    model_dir = os.path.join(self.get_temp_dir(), "render_default")
+    train_lib.prepare_model_dir(testutil.tiny_config(model_dir))
+    export.export(make_model(seed=2), model_dir, "infogan", 7)
+    paths = render.render(model_dir, columns=3)
+    self.assertEqual(sorted(paths), [os.path.join(model_dir, "renders", "7", f)
+                                     for f in ("traversal_code1.png", "traversal_code2.png")])
+    self.assertFalse(os.path.exists(os.path.join(model_dir, "images")))
+
   def test_missing_run(self):
     with self.assertRaisesRegex(FileNotFoundError, "No run in"):
       render.render(os.path.join(self.get_temp_dir(), "none"))

@@ -158,11 +158,23 @@ class ValidationTest(tf.test.TestCase):
          "[1099511627776, 1099511627776] that do not fit in int32"),
         (SAMPLE, {"count": [2], "seed": 0},
          "input 'count' of signature 'sample' must be int32 scalar, got int32 [1]"),
+        (GENERATE, {"noise": json.loads("[[NaN" + ", 0" * 61 + "]]"), "codes": codes[:1]},
+         "input 'noise' of signature 'generate' must be float32 [N, 62], got nan (NaN and "
+         "infinities are not valid inputs"),
+        (GENERATE, {"noise": noise, "codes": np.full((2, 12), -np.inf)},
+         "input 'codes' of signature 'generate' must be float32 [N, 12], got -inf"),
     ]
     for specs, inputs, message in cases:
       with self.assertRaisesRegex(ValueError, "^" + re.escape(message)):
         serving_request.validate_inputs(
             "sample" if specs is SAMPLE else "generate", specs, inputs)
+
+  def test_a_missing_folder_is_named(self):
+    missing = os.path.join(self.get_temp_dir(), "no_such_run")
+    with self.assertRaisesRegex(FileNotFoundError, f"^--model_dir {missing}: no such folder$"):
+      serving_request.resolve_export(model_dir=missing)
+    with self.assertRaisesRegex(FileNotFoundError, f"^--export_dir {missing}: no such folder$"):
+      serving_request.resolve_export(export_dir=missing)
 
   def test_row_format_refuses_scalar_inputs(self):
     with self.assertRaisesRegex(ValueError, r"scalar inputs \(count, seed\).*use "

@@ -13,6 +13,8 @@ Two feature networks:
 """
 
 import contextlib
+import os
+import socket
 import sys
 from typing import Callable, Dict, Optional, Tuple
 
@@ -69,6 +71,22 @@ def classifier_feature_fn(classifier) -> FeatureFn:
   return fn
 
 
+# Where keras.applications caches the InceptionV3 ImageNet weights, and their host.
+INCEPTION_CACHE = os.path.join(
+    os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras")), "models",
+    "inception_v3_weights_tf_dim_ordering_tf_kernels.h5")
+INCEPTION_HOST = "storage.googleapis.com"
+
+
+def _reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
+  """Whether a TCP connection to host:port opens within ``timeout`` seconds."""
+  try:
+    socket.create_connection((host, port), timeout=timeout).close()
+    return True
+  except OSError:
+    return False
+
+
 def load_inception(weights: Optional[str] = "imagenet") -> Tuple[Optional[FeatureFn], str]:
   """InceptionV3 FeatureFn (2048-d avg-pool features, 1000-way softmax), or (None, reason).
 
@@ -83,6 +101,12 @@ def load_inception(weights: Optional[str] = "imagenet") -> Tuple[Optional[Featur
   """
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  if weights == "imagenet" and not os.path.exists(INCEPTION_CACHE) and not _reachable(
+      INCEPTION_HOST):
+    return None, (f"InceptionV3's ImageNet weights are not in {INCEPTION_CACHE} and "
+                  f"{INCEPTION_HOST} cannot be reached (offline); standard FID/IS skipped "
+                  "(pass --inception_weights=<a local copy of "
+                  f"{os.path.basename(INCEPTION_CACHE)}>)")
   try:
     with contextlib.redirect_stdout(sys.stderr):  # keras prints its download progress
       net = keras.applications.InceptionV3(weights=weights)

@@ -60,6 +60,9 @@ class AGE(TwoPlayerModel):
   """
 
   players = ("e", "g")
+  summary_groups = {"e_loss": "loss", "g_loss": "loss", "kl_real": "divergence",
+                    "kl_fake": "divergence", "recon_x": "reconstruction",
+                    "recon_z": "reconstruction"}
 
   def __init__(self, generator, encoder, latent_spec: latents_lib.LatentSpec,
                generator_steps: int = 2, lambda_z: float = 1000.0, mu_x: float = 10.0,

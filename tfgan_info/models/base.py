@@ -43,6 +43,8 @@ class TwoPlayerModel(keras.Model):
   """
 
   players: Tuple[str, str] = ("d", "g")
+  # TensorBoard group of each reported scalar: its tag is "<group>/<name>" (default "train").
+  summary_groups: Dict[str, str] = {}
 
   def __init__(self, latent_spec: latents_lib.LatentSpec, seed: int = 0, **kwargs):
     super().__init__(**kwargs)
@@ -74,6 +76,10 @@ class TwoPlayerModel(keras.Model):
   def player_variables(self, player: str):
     """The variables the optimizer of ``player`` (one of ``players``) updates."""
     raise NotImplementedError
+
+  def summary_group(self, name: str) -> str:
+    """The TensorBoard group (tag prefix) of the reported scalar ``name``."""
+    return self.summary_groups.get(name, "train")
 
   @property
   def metrics(self):

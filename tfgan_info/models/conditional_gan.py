@@ -29,6 +29,7 @@ class ConditionalGAN(GAN):
   """
 
   conditional = True
+  summary_groups = {**GAN.summary_groups, "d_mismatch": "discriminator"}
 
   def __init__(self, generator, discriminator, latent_spec, mismatch_weight: float = 1.0,
                **kwargs):

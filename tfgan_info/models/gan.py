@@ -28,6 +28,8 @@ class GAN(TwoPlayerModel):
   """
 
   players = ("d", "g")
+  summary_groups = {"d_loss": "loss", "g_loss": "loss", "d_real": "discriminator",
+                    "d_fake": "discriminator"}
 
   def __init__(self, generator, discriminator, latent_spec: latents_lib.LatentSpec,
                generator_loss: str = "non_saturating", seed: int = 0, **kwargs):

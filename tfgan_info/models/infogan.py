@@ -47,6 +47,10 @@ class InfoGAN(GAN):
     self.q_step = q_step
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
+  # L_I in nats: mi_cat (categorical codes, at most mi_cat_bound = H(c)) and mi_cont.
+  summary_groups = {**GAN.summary_groups, "mi_cat": "info", "mi_cat_bound": "info",
+                    "mi_cont": "info"}
+
   @property
   def q_in_discriminator_step(self):
     return self.q_step == "d"

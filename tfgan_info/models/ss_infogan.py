@@ -45,6 +45,9 @@ class SSInfoGAN(InfoGAN):
     self.lambda_ss = float(lambda_ss)
     super().__init__(generator, discriminator, latent_spec, q_step=q_step, **kwargs)
 
+  summary_groups = {**GAN.summary_groups, "mi_ss": "info", "mi_us": "info",
+                    "ss_real_ll": "info", "labeled": "data"}
+
   @property
   def num_classes(self) -> int:
     return self.latent_spec.codes[0].size
