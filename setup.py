@@ -31,5 +31,5 @@ setup(
         "tensorflow-serving-api==2.21.*",
         "grpcio",                        # imported directly by the gRPC client (also a TF dep)
     ],
-    extras_require={"test": ["pytest"]},
+    extras_require={"test": ["pytest", "ruff"]},  # ruff: .ci/run lints with .ci/ruff.toml
 )

@@ -177,7 +177,7 @@ class ProgressAndStopTest(tf.test.TestCase):
     lines = out.getvalue().splitlines()
     self.assertEqual(lines[0], "Measured 0.5 s/step (128 images/s) on this machine: about 12 s "
                                "for the 24 steps left")
-    self.assertEqual([l.split()[1] for l in lines[1:]], ["110/130", "120/130", "130/130"])
+    self.assertEqual([line.split()[1] for line in lines[1:]], ["110/130", "120/130", "130/130"])
     self.assertIn("d_loss 5.5 ", lines[1])          # steps 101-110: values 1..10
     self.assertIn("d_loss 15.5 ", lines[2])         # steps 111-120: the window only
     self.assertIn("2.00 steps/s (128 images/s)  5 s left", lines[2])

@@ -13,7 +13,7 @@ tf.config.set_logical_device_configuration(
     tf.config.list_physical_devices("CPU")[0],
     [tf.config.LogicalDeviceConfiguration()] * 2)
 
-from tests import testutil  # pylint: disable=g-import-not-at-top,wrong-import-position
+from tests import testutil  # noqa: E402  pylint: disable=g-import-not-at-top,wrong-import-position
 
 # The tfds folder every test reads: built once (from the real files or synthetic ones).
 testutil.prepare_test_data()

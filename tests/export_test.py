@@ -270,7 +270,7 @@ class AGEExportTest(tf.test.TestCase):
     self.assertSetEqual(set(self.loaded.signatures), {"serving_default", "generate", "encode",
                                                       "reconstruct", "sample"})
     z = np.random.default_rng(1).normal(size=(3, 8)).astype(np.float32)
-    out = self.loaded.signatures["serving_default"](z=z)
+    out = self.loaded.signatures["serving_default"](noise=z)
     self.assertAllClose(out["images"], self.model.generate(z), atol=1e-5)
     codes = self.loaded.signatures["encode"](images=self.images)["codes"]
     self.assertAllClose(codes, self.model.encode(self.images), atol=1e-5)
@@ -288,7 +288,7 @@ class AGEExportTest(tf.test.TestCase):
   def test_in_graph_checks(self):
     with self.assertRaisesRegex(tf.errors.InvalidArgumentError,
                                 r"\[2,5\] is not compatible with expected shape \[\?,8\]"):
-      feed_placeholders(self.path, "generate", {"z": np.ones((2, 5), np.float32)})
+      feed_placeholders(self.path, "generate", {"noise": np.ones((2, 5), np.float32)})
     with self.assertRaisesRegex(tf.errors.InvalidArgumentError,
                                 r"\[28,28,1\] is not compatible with expected shape "
                                 r"\[\?,28,28,1\]"):

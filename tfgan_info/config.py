@@ -78,6 +78,11 @@ class Config:
   optimizer: OptimizerConfig = OptimizerConfig()
   runtime: RuntimeConfig = RuntimeConfig()
 
+  @property
+  def export_name(self) -> str:
+    """The model name under model_dir/export/: --export_name, or the model's name."""
+    return self.runtime.export_name or self.model.model
+
   def to_dict(self) -> Dict[str, Any]:
     return dataclasses.asdict(self)
 

@@ -35,9 +35,9 @@ def quiet_tensorflow(argv=None):
   devnull = os.open(os.devnull, os.O_WRONLY)
   try:
     os.dup2(devnull, 2)
-    import tensorflow  # pylint: disable=g-import-not-at-top,unused-import
-    import tensorflow_probability  # pylint: disable=g-import-not-at-top,unused-import
-    import tensorflow_datasets  # pylint: disable=g-import-not-at-top,unused-import
+    import tensorflow  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
+    import tensorflow_probability  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
+    import tensorflow_datasets  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
   finally:
     os.dup2(saved, 2)
     os.close(saved)

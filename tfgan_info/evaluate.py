@@ -1,22 +1,23 @@
 """Evaluation entry point: python -m tfgan_info.evaluate --model_dir=runs/infogan_mnist
 
 Loads the run's config.json and its latest SavedModel export and reports, on the real test
-split (results merged into model_dir/results/metrics.json):
+split (results merged into model_dir/results/metrics.json). The suites follow the export's
+signatures:
 
-- sample quality of every model, from --num_samples images of the export's `sample`
+- `sample`: sample quality, from --num_samples images of the export's `sample`
   endpoint: classifier-FID and classifier score under the domain classifier of
   tools/train_classifier.py (with the real data's own values as references), the conditional
   accuracy of a conditional GAN, and the standard FID / Inception Score when InceptionV3's
   ImageNet weights can be loaded (offline they are skipped, and the results say so);
-- for a model with a Q head and a categorical code, c1's accuracy as a classifier of the real
-  test images (categories matched one-to-one to labels); for ss-InfoGAN also `q_ss_accuracy`,
+- `infer_codes` with a categorical code: c1's accuracy as a classifier of the real test
+  images (categories matched one-to-one to labels); for ss-InfoGAN also `q_ss_accuracy`,
   Q_ss's accuracy with no matching (c_ss is tied to the labels by construction);
-- for AGE: the reconstructions g(e(x)) of the test split (mean L1 error, and the share the
-  domain classifier gives the label it gives x), and linear-probe accuracies: a logistic
-  regression fitted on the encoder codes of N labelled training images (class-balanced,
-  chosen by --seed; N from --probe_labels), scored on the test codes;
+- `reconstruct` and `encode` (AGE): the reconstructions g(e(x)) of the test split (mean L1
+  error, and the share the domain classifier gives the label it gives x), and linear-probe
+  accuracies: a logistic regression fitted on the encoder codes of N labelled training images
+  (class-balanced, chosen by --seed; N from --probe_labels), scored on the test codes;
 - on a dataset with ground-truth factors (dsprites), the disentanglement metrics of the
-  export's codes (`representation_fn`: infer_codes, or AGE's encode): MIG, FactorVAE score,
+  export's codes (`representation_fn`: infer_codes, or encode): MIG, FactorVAE score,
   DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
   and `--disentanglement_eval_points` scale them down), under "disentanglement".
 """
@@ -118,9 +119,10 @@ def representation_fn(loaded):
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
-  if hasattr(loaded, "encode"):
+  signatures = getattr(loaded, "signatures", {})  # {} for an object that is no SavedModel
+  if "encode" in signatures:
     codes = lambda x: loaded.encode(x)["codes"]
-  elif hasattr(loaded, "infer_codes"):
+  elif "infer_codes" in signatures:
     def codes(x):
       out = loaded.infer_codes(x)
       return tf.concat([out["continuous_means"], out["categorical_probs"]], -1)
@@ -129,7 +131,8 @@ def representation_fn(loaded):
   return lambda observations: codes(data_lib.scale_images(tf.constant(observations))).numpy()
 
 
-def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int):
+def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int,
+                batch_size: int = 500):
   """AGE's reconstruction and linear-probe entries of the metrics dict.
 
   Args:
@@ -139,6 +142,7 @@ def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: in
       the identity metrics.
     probe_labels: the N of each linear probe.
     seed: chooses the labelled images.
+    batch_size: images per call of an endpoint or of the classifier.
   """
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.data import semi_supervised  # pylint: disable=g-import-not-at-top
@@ -146,29 +150,33 @@ def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: in
 
   results = {}
   test_x, test_y = _images_and_labels(test_ds)
-  recon = _batched(loaded.reconstruct, test_x, "images")
+  recon = _batched(loaded.reconstruct, test_x, "images", batch_size)
   if classifier_fn is None:
     rec = metrics.compute_reconstruction(test_x, recon)
   else:
-    predict = lambda images: sq.batched_features(classifier_fn, images)[1].argmax(1)
+    predict = lambda images: sq.batched_features(classifier_fn, images, batch_size)[1].argmax(1)
     rec = metrics.compute_reconstruction(test_x, recon, predict(test_x), predict(recon), test_y)
     results.update(reconstruction_identity_kept=rec["identity_kept"],
                    reconstruction_classifier_accuracy=rec["accuracy"])
   results.update(reconstruction_l1=rec["l1"], reconstruction_l1_01=rec["l1_01"])
   if not probe_labels:
     return results
-  test_codes = _batched(loaded.encode, test_x, "codes")
+  test_codes = _batched(loaded.encode, test_x, "codes", batch_size)
   train_x, train_y = _images_and_labels(train_ds)
   for n in probe_labels:
     index = semi_supervised.labeled_indices(train_y, int(n), seed)
-    probe = metrics.compute_linear_probe(_batched(loaded.encode, train_x[index], "codes"),
+    probe = metrics.compute_linear_probe(_batched(loaded.encode, train_x[index], "codes",
+                                                  batch_size),
                                          train_y[index], test_codes, test_y)
     results[f"linear_probe_accuracy_{int(n)}"] = probe["accuracy"]
   return results
 
 
 def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
-  """``count`` samples from an export's `sample` endpoint.
+  """``count`` samples from an export's `sample` endpoint, ``batch_size`` per call.
+
+  Call i draws with seed ``seed * 1_000_003 + i``, so the samples depend on ``batch_size``
+  (BUILD.md's figures use the default, 500).
 
   Returns:
     (images [count, H, W, C], labels int [count] or None for an unconditional model).
@@ -185,7 +193,8 @@ def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
 
 
 def sample_quality(loaded, test_images, load_train_images, classifier, num_samples: int,
-                   seed: int, inception: bool, inception_weights: str, inception_samples: int):
+                   seed: int, inception: bool, inception_weights: str, inception_samples: int,
+                   batch_size: int = 500):
   """The sample-quality entries of the metrics dict (see the module docstring).
 
   ``classifier`` is `load_classifier`'s (path, FeatureFn or None, note);
@@ -196,13 +205,13 @@ def sample_quality(loaded, test_images, load_train_images, classifier, num_sampl
   from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
 
   results = {}
-  generated, labels = generate_samples(loaded, num_samples, seed)
+  generated, labels = generate_samples(loaded, num_samples, seed, batch_size)
   path, fn, _ = classifier
   if fn is not None:
     # Each image set goes through the classifier once.
-    test_f, test_p = sq.batched_features(fn, test_images)
-    gen_f, gen_p = sq.batched_features(fn, generated)
-    train_f, _ = sq.batched_features(fn, load_train_images())
+    test_f, test_p = sq.batched_features(fn, test_images, batch_size)
+    gen_f, gen_p = sq.batched_features(fn, generated, batch_size)
+    train_f, _ = sq.batched_features(fn, load_train_images(), batch_size)
     score = metrics.compute_inception_score(gen_p)
     results.update(classifier=path, num_generated=len(generated),
                    classifier_fid=metrics.compute_fid(test_f, gen_f)["fid"],
@@ -265,9 +274,9 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
   config = read_run_config(model_dir)
-  path = export_lib.latest_export(model_dir, config.runtime.export_name or config.model.model)
+  path = export_lib.latest_export(model_dir, config.export_name)
   loaded = tf.saved_model.load(path)
-  spec = latents.LatentSpec(config.model.codes, config.model.noise_dim)
+  spec = latents.LatentSpec.from_config(config.model)
 
   dc = config.data
   data_dir = data_dir if data_dir is not None else dc.data_dir or None
@@ -280,7 +289,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
         batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
   ds = batches(split)
   results = {"export": path, "split": split, "dataset": dc.dataset}
-  if spec.categorical and hasattr(loaded, "infer_codes"):
+  if spec.categorical and "infer_codes" in loaded.signatures:
     k = spec.codes[spec.categorical[0]].size
     acc = metrics.compute_matched_accuracy(
         lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], ds,
@@ -296,25 +305,27 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       # (confusion rows are categories, columns labels).
       results["q_ss_accuracy"] = float(np.trace(np.asarray(acc["confusion"]))
                                        / acc["num_examples"])
+  signatures = set(loaded.signatures)
+  reconstructs = {"reconstruct", "encode"} <= signatures
   classifier = None
-  if config.model.model == "age" or num_samples:
+  if reconstructs or num_samples:
     classifier = load_classifier(
         classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), dc.dataset)
     if classifier[1] is None:
       results["classifier_metrics_skipped"] = classifier[2]
   ground_truth = data_lib.GROUND_TRUTH.get(dc.dataset)
-  if config.model.model == "age":
+  if reconstructs:
     results.update(age_metrics(loaded, ds, batches("train"), classifier[1],
-                               () if ground_truth else probe_labels, seed))
+                               () if ground_truth else probe_labels, seed, batch_size))
   representation = representation_fn(loaded)
   if ground_truth is not None and representation is not None:
     results["disentanglement"] = metrics.compute_disentanglement(
         representation, ground_truth(), seed, disentanglement_points,
         disentanglement_eval_points)
-  if num_samples:
+  if num_samples and "sample" in signatures:
     results.update(sample_quality(
         loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,
-        num_samples, seed, inception, inception_weights, inception_samples))
+        num_samples, seed, inception, inception_weights, inception_samples, batch_size))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = results_path(model_dir)

@@ -1,4 +1,4 @@
-"""SavedModel endpoints for TF Serving (style convention 10).
+"""SavedModel endpoints for TF Serving (docs/design.md, convention 10).
 
 Layout: ``model_dir/export/<name>/<version>/`` with an integer version (the training step), the
 directory layout TF Serving polls. Endpoints:
@@ -13,8 +13,9 @@ directory layout TF Serving polls. Endpoints:
 
 AGE (no codes, z on the unit sphere S^(M-1)):
 
-- ``generate`` (also ``serving_default``): z [N, M] (projected onto the sphere) ->
-  {"images": [N, H, W, C]}.
+- ``generate`` (also ``serving_default``): noise [N, M], the code z (projected onto the
+  sphere; named as every model's generator input; exports before 2026-12-01 called it "z")
+  -> {"images": [N, H, W, C]}.
 - ``encode``: images [N, H, W, C] in [-1, 1] -> {"codes": [N, M]} of unit norm.
 - ``reconstruct``: images -> {"images": g(e(x))}.
 - ``sample``: count, seed -> {"images", "noise"} (noise: z on the sphere).
@@ -134,9 +135,11 @@ def build_age_archive(model) -> keras.export.ExportArchive:
   archive.track(model.encoder)
   images_spec = tf.TensorSpec((None,) + image_shape, tf.float32, name="images")
 
-  @tf.function(input_signature=[tf.TensorSpec([None, spec.noise_dim], tf.float32, name="z")])
-  def generate(z):
-    return {"images": model.generate(_checked("generate", z=z)["z"], training=False)}
+  @tf.function(input_signature=[
+      tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise")])
+  def generate(noise):
+    return {"images": model.generate(_checked("generate", noise=noise)["noise"],
+                                     training=False)}
 
   @tf.function(input_signature=[images_spec])
   def encode(images):

@@ -4,7 +4,7 @@ A generator input is ``[noise, codes]``: ``noise`` of shape ``[batch, noise_dim]
 isotropic prior, and ``codes`` the concatenation of structured latent codes ``c`` of
 InfoGAN (Chen et al. 2016, Sec. 4). Each code has a prior ``p(c)`` given as a
 ``tfp.distributions`` object, a matching posterior family for the Q head, and a slice of the
-Q head's output vector (plain tensors: logits, means, log-scales; style convention 6).
+Q head's output vector (plain tensors: logits, means, log-scales; docs/design.md, convention 6).
 
 Spec strings look like ``cat:10,uniform:1,uniform:1``: one comma-separated entry per code,
 ``<kind>:<size>`` with kind one of ``cat`` (one-hot categorical with ``size`` classes),
@@ -131,6 +131,18 @@ class LatentSpec:
     self.noise_dim = int(noise_dim)
     self.noise = noise
     self.learn_std = bool(learn_std)
+
+  @classmethod
+  def from_config(cls, model_config) -> "LatentSpec":
+    """The spec of a `config.ModelConfig` (its codes, noise_dim, noise and q_std).
+
+    Raises:
+      ValueError: for a bad code spec, noise prior or q_std.
+    """
+    if model_config.q_std not in ("learned", "fixed"):
+      raise ValueError(f"--q_std must be 'learned' or 'fixed', got {model_config.q_std!r}")
+    return cls(model_config.codes, model_config.noise_dim, noise=model_config.noise,
+               learn_std=model_config.q_std == "learned")
 
   @property
   def code_dim(self) -> int:

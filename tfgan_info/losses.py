@@ -2,7 +2,8 @@
 
 Every function returns a per-example vector of shape [batch]; the caller reduces it once with
 `tf.nn.compute_average_loss` so that a step under a distribution strategy equals the step on
-one device (style convention 3). Logits are pre-sigmoid discriminator outputs D(x) = sigmoid(l).
+one device (docs/design.md, convention 3). Logits are pre-sigmoid discriminator outputs
+D(x) = sigmoid(l).
 """
 
 from typing import Sequence

@@ -185,8 +185,8 @@ def shipped_configs(configs_dir: str = CONFIGS_DIR):
     if os.path.basename(path) == "base.cfg":
       continue
     with open(path) as f:
-      comment = " ".join(line.lstrip("# ").strip() for line in
-                         itertools.takewhile(lambda l: l.startswith("#"), f))
+      comment = " ".join(text.lstrip("# ").strip() for text in
+                         itertools.takewhile(lambda line: line.startswith("#"), f))
     depth, end = 0, len(comment)
     for i, c in enumerate(comment):  # the title: up to the first ": " outside parentheses
       depth += (c == "(") - (c == ")")

@@ -1,6 +1,6 @@
 """Builds and trains a model from a `config.Config`: strategy, data, model, fit, export.
 
-Experiment directory (style convention 9)::
+Experiment directory (docs/design.md, convention 9)::
 
   model_dir/config.json  checkpoints/  logs/train/  images/  export/<name>/<step>/
 """
@@ -52,10 +52,7 @@ def build_model(config: Config):
   mc = config.model
   if mc.model not in MODELS:
     raise ValueError(f"Unknown model {mc.model!r}: use one of {sorted(MODELS)}")
-  if mc.q_std not in ("learned", "fixed"):
-    raise ValueError(f"--q_std must be 'learned' or 'fixed', got {mc.q_std!r}")
-  spec = latents.LatentSpec(mc.codes, mc.noise_dim, noise=mc.noise,
-                            learn_std=mc.q_std == "learned")
+  spec = latents.LatentSpec.from_config(mc)
   image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
   if mc.model == "age":
     generator, encoder = networks.build_age_networks(mc.architecture, spec.noise_dim,
@@ -260,7 +257,7 @@ def describe_start(config: Config, step: int, every_secs: float) -> str:
       f"  TensorBoard: tensorboard --logdir {md}/logs  (scalars every {rc.summary_every} "
       f"steps, images every {rc.image_every})",
       f"  images: {md}/images/; SavedModel at the end: "
-      f"{md}/export/{rc.export_name or config.model.model}/<step>/"])
+      f"{md}/export/{config.export_name}/<step>/"])
 
 
 def run(config: Config):
@@ -356,7 +353,7 @@ def run(config: Config):
                           request.signum)
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
-  name = rc.export_name or config.model.model
+  name = config.export_name
   path = export_lib.export(model, out_dir, name, done)
   if chief:
     if done > step:

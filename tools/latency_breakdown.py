@@ -51,14 +51,15 @@ def main(argv):
     r = benchmark.serving_latency(config, calls)
     print(f"exported generate, run {i + 1}: p50 {r['p50_ms']:.2f} ms", flush=True)
 
-  generator = train_lib.build_model(config).generator
+  model = train_lib.build_model(config)
+  generator = model.generator
   latent = tf.random.normal([1, generator.input_shape[-1]])
   for xla in (False, True):
     fn = tf.function(lambda x: generator(x, training=False), jit_compile=xla)
     print(f"generator in a tf.function, XLA {xla}: p50 "
           f"{p50_ms(lambda: fn(latent).numpy(), calls):.2f} ms", flush=True)
-  dense = max((l for l in generator.layers if isinstance(l, keras.layers.Dense)),
-              key=lambda l: l.kernel.shape.num_elements())
+  dense = max((layer for layer in generator.layers if isinstance(layer, keras.layers.Dense)),
+              key=lambda layer: layer.kernel.shape.num_elements())
   kernel = tf.convert_to_tensor(dense.kernel)
   row = tf.random.normal([1, kernel.shape[0]])
   matmul = tf.function(lambda: tf.matmul(row, kernel))
@@ -66,8 +67,10 @@ def main(argv):
         f"({4 * kernel.shape.num_elements() / 1e6:.1f} MB float32): p50 "
         f"{p50_ms(lambda: matmul().numpy(), calls):.2f} ms", flush=True)
 
-  spec = [tf.TensorSpec([None, 62], tf.float32, name="noise"),
-          tf.TensorSpec([None, 12], tf.float32, name="codes")]
+  # The config's generator input widths (infogan_mnist: noise 62, codes 12).
+  noise_dim, code_dim = model.latent_spec.noise_dim, model.latent_spec.code_dim
+  spec = [tf.TensorSpec([None, noise_dim], tf.float32, name="noise"),
+          tf.TensorSpec([None, code_dim], tf.float32, name="codes")]
 
   class PassThrough(tf.Module):
 
@@ -81,7 +84,7 @@ def main(argv):
           "noise": noise, "codes": codes}
       return {"noise": x["noise"] * 1.0, "codes": x["codes"] * 1.0}
 
-  noise, codes = tf.zeros([1, 62]), tf.zeros([1, 12])
+  noise, codes = tf.zeros([1, noise_dim]), tf.zeros([1, code_dim])
   signatures = {}
   with tempfile.TemporaryDirectory() as tmp:
     for checked in (False, True):

@@ -48,11 +48,10 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
   config = read_run_config(model_dir)
-  spec = latents.LatentSpec(config.model.codes, config.model.noise_dim, noise=config.model.noise)
+  spec = latents.LatentSpec.from_config(config.model)
   if not spec.continuous:
     raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
-  export_path = export.latest_export(model_dir,
-                                     config.runtime.export_name or config.model.model)
+  export_path = export.latest_export(model_dir, config.export_name)
   loaded = tf.saved_model.load(export_path)
   noise = spec.fixed_noise(seed)
   values = np.linspace(low, high, columns)

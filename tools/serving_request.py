@@ -201,8 +201,6 @@ def example_inputs(specs, batch_size: int, seed: int, prior=None):
   import numpy as np  # pylint: disable=g-import-not-at-top
   rng = np.random.default_rng(seed)
   prior = dict(prior or {})
-  if "noise" in prior:
-    prior.setdefault("z", prior["noise"])
   out = {}
   for name, spec in specs.items():
     dtype = np.dtype(spec.dtype)
@@ -490,7 +488,7 @@ def run_grpc(address: str, request, timeout: float = 30.0):
 
 def _first_line(message: str) -> str:
   """The informative line of a TF error text (which may carry a graph stack trace)."""
-  lines = [l.strip() for l in str(message).splitlines() if l.strip()]
+  lines = [text.strip() for text in str(message).splitlines() if text.strip()]
   for line in reversed(lines):
     if not re.match(r"^(\[\[|File |Detected at node|Graph execution error|Stack trace)", line):
       return line

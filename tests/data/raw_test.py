@@ -124,7 +124,7 @@ class OfflineBuildTest(tf.test.TestCase):
                           raw.LABEL_MAGIC)
     got = list(builder.as_dataset(split="test", shuffle_files=False).as_numpy_iterator())
     # tfds orders records by a hash of their key; every raw example is there exactly once.
-    raw_set = sorted((int(l), im.tobytes()) for im, l in zip(images, labels))
+    raw_set = sorted((int(y), im.tobytes()) for im, y in zip(images, labels))
     built = sorted((int(ex["label"]), ex["image"][..., 0].tobytes()) for ex in got)
     self.assertEqual(raw_set, built)
     # The checksum check is on by default: synthetic files are not the originals.

@@ -54,8 +54,9 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     q = model.discriminator.q_head(features)
     self.assertEqual(q.shape, (3, 12))
     # Zeroing Q_ss's output layer changes only the first 10 outputs (its own head).
-    dense = [l for l in model.discriminator.q_head.layers if isinstance(l, keras.layers.Dense)]
-    ss_out = [l for l in dense if l.units == 10][0]
+    dense = [layer for layer in model.discriminator.q_head.layers
+             if isinstance(layer, keras.layers.Dense)]
+    ss_out = [layer for layer in dense if layer.units == 10][0]
     ss_out.kernel.assign(tf.zeros_like(ss_out.kernel))
     q2 = model.discriminator.q_head(features)
     self.assertAllClose(q2[:, 10:], q[:, 10:])

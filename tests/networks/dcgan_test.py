@@ -41,7 +41,7 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     # D: strided convolutions with LeakyReLU, no pooling, no hidden fully connected layer.
     self.assertNotIn("Dense", body_types)
     self.assertFalse(any("Pooling" in t for t in body_types))
-    convs = [l for l in d.body.layers if isinstance(l, keras.layers.Conv2D)]
+    convs = [layer for layer in d.body.layers if isinstance(layer, keras.layers.Conv2D)]
     self.assertTrue(all(c.strides == (2, 2) for c in convs))
     self.assertEqual(body_types.count("LeakyReLU"), len(convs))
     # Batch norm everywhere except D's input layer and G's output layer.

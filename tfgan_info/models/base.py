@@ -1,9 +1,9 @@
 """The base every model shares: two players, two optimizers, seeded latents, one step.
 
 `TwoPlayerModel` owns what does not depend on the game: the latent spec and its seeded
-`keras.random.SeedGenerator` (style convention 5), the loss trackers (convention 1), the two
-optimizers and `compile` (convention 2), and `apply_step`, the single place that turns
-per-example losses into one optimizer update (convention 3). `gan.GAN` (D against G) and
+`keras.random.SeedGenerator` (docs/design.md, convention 5), the loss trackers (convention
+1), the two optimizers and `compile` (convention 2), and `apply_step`, the single place that
+turns per-example losses into one optimizer update (convention 3). `gan.GAN` (D against G) and
 `age.AGE` (encoder e against generator g) define the games.
 """
 
@@ -88,8 +88,9 @@ class TwoPlayerModel(keras.Model):
   def compile(self, first_optimizer, second_optimizer, *, jit_compile=True, **kwargs):
     """Sets the optimizers of ``players`` (e.g. d_optimizer, g_optimizer), in that order.
 
-    ``jit_compile`` is forwarded explicitly (style convention 2). Keras' own ``optimizer`` is
-    None: the players' optimizers are ours (Keras' default would be an unused RMSprop).
+    ``jit_compile`` is forwarded explicitly (docs/design.md, convention 2). Keras' own
+    ``optimizer`` is None: the players' optimizers are ours (Keras' default would be an unused
+    RMSprop).
     """
     super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
     for player, optimizer in zip(self.players, (first_optimizer, second_optimizer)):

@@ -46,7 +46,8 @@ class GAN(TwoPlayerModel):
     return ("d_loss", "g_loss", "d_real", "d_fake")
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
-    """Sets the two optimizers; ``jit_compile`` is forwarded explicitly (see STYLE.md)."""
+    """Sets the two optimizers; ``jit_compile`` is forwarded explicitly (docs/design.md,
+    convention 2)."""
     super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
 
   def player_variables(self, player):
