@@ -147,6 +147,8 @@ class TrainLibTest(tf.test.TestCase):
         "infogan on mnist: resuming runs/x from its checkpoint at step 20; 30 of 50 steps left"))
     self.assertIn("(every 2 steps, and on Ctrl-C)", resumed)
     self.assertIn("already trained to step 50", train_lib.describe_start(config, 50, 0.0))
+    self.assertIn("checkpoints/ (every 2 steps)\n",  # multi-worker: no save on a signal
+                  train_lib.describe_start(config, 0, 0.0, on_signal=False))
 
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")

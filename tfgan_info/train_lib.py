@@ -236,8 +236,11 @@ def _say(config: Config, text: str):
     print(text, flush=True)
 
 
-def describe_start(config: Config, step: int, every_secs: float) -> str:
-  """The start-up lines: new run or resume, the outputs and when they are written."""
+def describe_start(config: Config, step: int, every_secs: float,
+                   on_signal: bool = True) -> str:
+  """The start-up lines: new run or resume, the outputs and when they are written
+  (``every_secs``: the wall-time checkpoint interval, 0 for none; ``on_signal``: whether
+  Ctrl-C saves a checkpoint)."""
   rc, dc = config.runtime, config.data
   md = rc.model_dir.rstrip("/")
   name = f"{config.model.model} on {dc.dataset}"
@@ -253,7 +256,7 @@ def describe_start(config: Config, step: int, every_secs: float) -> str:
     when += f" and every {every_secs / 60:g} min"
   return "\n".join([
       head,
-      f"  checkpoints: {md}/checkpoints/ ({when}, and on Ctrl-C)",
+      f"  checkpoints: {md}/checkpoints/ ({when}{', and on Ctrl-C' if on_signal else ''})",
       f"  TensorBoard: tensorboard --logdir {md}/logs  (scalars every {rc.summary_every} "
       f"steps, images every {rc.image_every})",
       f"  images: {md}/images/; SavedModel at the end: "
@@ -323,7 +326,7 @@ def run(config: Config):
   multi_worker = distribute.in_multi_worker_mode(strategy)
   every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
   if chief:
-    _say(config, describe_start(config, step, every_secs))
+    _say(config, describe_start(config, step, every_secs, on_signal=not multi_worker))
 
   request = callbacks_lib.StopRequest(stream=sys.stdout)
   # StopOnNonFinite before StepCheckpoint: a step that produced a NaN is never saved.
