@@ -220,7 +220,8 @@ def help_page(flag_values: flags.FlagValues = FLAGS) -> str:
     lines += ["", f"{title} flags:"]
     for name in cls.__dataclass_fields__:
       flag = flag_values[name]
-      lines.append(f"  --{name}={flag.default_as_str.strip(chr(39)) or chr(39) * 2}")
+      default = flag.default_as_str.strip("'") or "''"
+      lines.append(f"  --{name}={default}")
       lines += textwrap.wrap(flag.help, 96, initial_indent=" " * 6,
                              subsequent_indent=" " * 6)
   lines += ["", "Logging: TensorFlow's start-up lines are hidden; TF_CPP_MIN_LOG_LEVEL=0 and "
