@@ -15,6 +15,8 @@ import struct
 
 import numpy as np
 
+from tfgan_info.data import raw
+
 FONT = {  # 5x7 glyphs: 7 rows of 5 columns, "1" = ink
     "0": ["01110", "10001", "10011", "10101", "11001", "10001", "01110"],
     "1": ["00100", "01100", "00100", "00100", "00100", "00100", "01110"],
@@ -39,8 +41,6 @@ FONT = {  # 5x7 glyphs: 7 rows of 5 columns, "1" = ink
 }
 GLYPHS = {"mnist": "0123456789", "fashion_mnist": "ABCDEFGHIJ"}
 SIZES = {"train": 2000, "test": 500}
-FILES = {"train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-         "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")}
 
 
 def glyph_images(labels: np.ndarray, glyphs: str, rng: np.random.Generator) -> np.ndarray:
@@ -72,7 +72,7 @@ def write_raw_files(folder: str, seed: int = 0) -> str:
       rng = np.random.default_rng([seed, d, s])
       labels = np.arange(size) % 10
       rng.shuffle(labels)
-      image_file, label_file = FILES[split]
+      image_file, label_file = raw.SPLIT_FILES[split]
       write_idx(os.path.join(out, image_file), glyph_images(labels, glyphs, rng))
       write_idx(os.path.join(out, label_file), labels.astype(np.uint8))
   return folder

@@ -31,8 +31,8 @@ def _has_raw_files(folder: str) -> bool:
 
 
 def _prepared(tfds_dir: str) -> bool:
-  return all(os.path.isfile(os.path.join(tfds_dir, name, "3.0.1", "dataset_info.json"))
-             for name in DATASETS)
+  import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
+  return all(tfds.builder(name, data_dir=tfds_dir).is_prepared() for name in DATASETS)
 
 
 def _find_data():

@@ -179,7 +179,8 @@ CONFIGS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 
 
 def shipped_configs(configs_dir: str = CONFIGS_DIR):
-  """[(path relative to the checkout, first comment line)] of the shipped flagfiles."""
+  """[(path relative to the checkout, title)] of the shipped flagfiles; the title is the
+  leading comment up to its first colon outside parentheses."""
   out = []
   for path in sorted(glob.glob(os.path.join(configs_dir, "*.cfg"))):
     if os.path.basename(path) == "base.cfg":
