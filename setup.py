@@ -24,10 +24,10 @@ setup(
         "tensorboard",
         "scipy",                         # linear_sum_assignment for matched accuracy
         "scikit-learn",                  # AGE's linear probe; the disentanglement metrics
-        # tools/serving_request.py: PredictRequest protos and the PredictionService stub. Pinned
-        # to TF's minor version: 2.21.0 requires tensorflow>=2.21,<3 and protobuf>=6.31.1,<8,
-        # so it leaves tensorflow, keras and protobuf as they are (a later minor would need a
-        # later tensorflow).
+        # tfgan_info.serving (tools/serving_request.py): PredictRequest protos and the
+        # PredictionService stub. Pinned to TF's minor version: 2.21.0 requires
+        # tensorflow>=2.21,<3 and protobuf>=6.31.1,<8, so it leaves tensorflow, keras and
+        # protobuf as they are (a later minor would need a later tensorflow).
         "tensorflow-serving-api==2.21.*",
         "grpcio",                        # imported directly by the gRPC client (also a TF dep)
     ],

@@ -7,67 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tests.models.age_test import make_age
-
-from tests.models.infogan_test import make_model
 from tfgan_info import callbacks
-from tfgan_info import latents
-from tfgan_info.models import GAN
-
-
-class CallbacksTest(tf.test.TestCase):
-
-  def test_image_grid_layout(self):
-    images = np.stack([np.full((2, 3, 1), v, np.float32) for v in np.linspace(-1, 1, 6)])
-    grid = callbacks.image_grid(images, 2, 3)
-    self.assertEqual(grid.shape, (2 * 3 + 1, 3 * 4 + 1, 1))
-    self.assertEqual(grid.dtype, np.uint8)
-    self.assertEqual(grid[1, 1, 0], 0)        # first cell is -1 -> black
-    self.assertEqual(grid[4, 9, 0], 255)      # last cell is +1 -> white
-    self.assertEqual(grid[0, 0, 0], 255)      # border
-    with self.assertRaisesRegex(ValueError, "do not fill"):
-      callbacks.image_grid(images, 4, 4)
-
-  def test_traversal_grids_one_per_continuous_code(self):
-    model = make_model()
-    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 5))
-    self.assertSetEqual(set(grids),
-                        {"samples", "categories", "traversal_code1", "traversal_code2"})
-    self.assertEqual(grids["traversal_code1"].shape, (10 * 29 + 1, 5 * 29 + 1, 1))
-
-  def test_grid_without_continuous_codes(self):
-    model = make_model(codes="cat:10")
-    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 4))
-    self.assertSetEqual(set(grids), {"samples", "categories"})
-    self.assertEqual(grids["samples"].shape, (8 * 29 + 1, 4 * 29 + 1, 1))
-    self.assertEqual(grids["categories"].shape, (10 * 29 + 1, 4 * 29 + 1, 1))
-
-  def test_grid_without_codes(self):
-    model = make_model(model_cls=GAN, codes="")
-    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 3))
-    self.assertSetEqual(set(grids), {"samples"})
-
-  def test_age_reconstruction_grid_pairs_inputs_and_reconstructions(self):
-    model = make_age(latent_dim=4)
-    real = np.random.default_rng(0).uniform(-1, 1, (12, 28, 28, 1)).astype(np.float32)
-    grids = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 3), real_images=real)
-    self.assertSetEqual(set(grids), {"samples", "reconstructions"})
-    grid = grids["reconstructions"]
-    self.assertEqual(grid.shape, (2 * 29 + 1, 10 * 29 + 1, 1))   # 10 of 12 images, 5 pairs
-    expected = callbacks.image_grid(real[5:6], 1, 1)[1:-1, 1:-1]    # row 1, first column
-    self.assertAllEqual(grid[30:58, 1:29], expected)
-    recon = callbacks.image_grid(model.reconstruct(real[5:6]).numpy(), 1, 1)[1:-1, 1:-1]
-    self.assertAllEqual(grid[30:58, 30:58], recon)
-
-  def test_category_rows_share_noise_and_hold_one_category(self):
-    spec = latents.LatentSpec("uniform:1,cat:3", 4)
-    noise, codes = callbacks.category_inputs(spec, cols=5, seed=1)
-    self.assertEqual(noise.shape, (15, 4))
-    self.assertAllClose(noise[:5], noise[5:10])        # column j: same z in every row
-    self.assertNotAllClose(noise[0], noise[1])
-    self.assertAllEqual(codes[:, 1:].argmax(1), np.repeat(np.arange(3), 5))
-    self.assertAllEqual(codes[:, 0], np.zeros(15))     # other codes held at 0
-
 
 
 def fake_model(step, weights=()):

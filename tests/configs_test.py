@@ -5,11 +5,13 @@ import glob
 import os
 
 import tensorflow as tf
+from absl import flags
 from absl.testing import parameterized
 
 from tests import testutil
 from tfgan_info import train
 from tfgan_info import train_lib
+from tfgan_info.models import registry
 
 CONFIGS = sorted(os.path.basename(p)[:-4] for p in glob.glob(
     os.path.join(testutil.ROOT, "configs", "*.cfg")) if not p.endswith("base.cfg"))
@@ -45,6 +47,34 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
       config = parse(name)
       self.assertEqual(config.data.batch_size, 64, name)  # from base.cfg
       self.assertEqual(config.runtime.model_dir, f"runs/{name}", name)
+
+  def test_a_parameter_flag_defaults_to_the_models_own_default(self):
+    # --q_step is one flag of two models with different defaults.
+    self.assertEqual(parse("infogan_mnist").params.q_step, "g")
+    self.assertEqual(parse("gan_mnist", "--model=infogan").params.q_step, "g")
+    self.assertEqual(parse("gan_mnist", "--model=ssinfogan").params.q_step, "d")
+    self.assertEqual(parse("ssinfogan_mnist", "--q_step=g").params.q_step, "g")
+    self.assertEqual(parse("age_mnist", "--lambda_z=5").params.lambda_z, 5.0)
+
+  def test_a_flag_of_another_model_is_refused(self):
+    with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
+                                r"--model=cgan, not of --model=infogan \(its parameters: "
+                                r"--generator_loss, --lambda_cat, --lambda_cont, --q_step\)"):
+      parse("infogan_mnist", "--mismatch_weight=2")
+    with self.assertRaisesRegex(ValueError, "--lambda_cat is a parameter of "
+                                "--model=infogan, not of --model=age"):
+      parse("age_mnist", "--lambda_cat=1")
+
+  def test_help_lists_each_models_parameters_with_its_defaults(self):
+    flag_values = flags.FlagValues()
+    train.define_flags(flag_values)
+    page = train.help_page(flag_values)
+    for entry in registry.entries():
+      self.assertIn(f"--model={entry.name}: ", page)
+    section = page[page.index("--model=ssinfogan:"):]
+    self.assertIn("  --q_step=d\n", section)
+    self.assertIn("  --num_labeled=132\n", section)
+    self.assertIn("  --q_step=g\n", page[page.index("--model=infogan:"):])
 
   @parameterized.parameters(*CONFIGS)
   def test_one_step(self, name):

@@ -1,6 +1,7 @@
 """MirroredStrategy on two logical CPUs, and MultiWorkerMirroredStrategy on two worker
 processes, give the same training steps as one device."""
 
+import dataclasses
 import json
 import os
 import socket
@@ -61,8 +62,10 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
     STEPS steps of config ``name`` from the same weights and batches."""
     config = parse(name).replace(
         data=dict(batch_size=GLOBAL_BATCH, raw_data_dir=testutil.RAW_DATA_DIR,
-                  data_dir=testutil.TFDS_DIR, shuffle_buffer=64, num_labeled=20),
+                  data_dir=testutil.TFDS_DIR, shuffle_buffer=64),
         runtime=dict(jit_compile=False))
+    if "num_labeled" in dataclasses.asdict(config.params):
+      config = config.replace(params=dict(num_labeled=20))
     stream = iter(train_lib.train_dataset(config))
     batches = tf.nest.map_structure(lambda *t: tf.stack(t),
                                     *[next(stream) for _ in range(STEPS)])

@@ -65,7 +65,7 @@ class EvaluateTest(tf.test.TestCase):
   def test_ss_infogan_reports_unmatched_q_ss_accuracy(self):
     model_dir = os.path.join(self.get_temp_dir(), "ss_run")
     model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
-        model=dict(model="ssinfogan", q_step="d"), data=dict(num_labeled=10)))
+        model=dict(model="ssinfogan"), params=dict(q_step="d", num_labeled=10)))
     results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)

@@ -234,7 +234,7 @@ class ConditionalExportTest(tf.test.TestCase):
   def test_labels_are_checked(self):
     noise = np.zeros((3, 8), np.float32)
     # A float tensor is refused by the signature (a NumPy float array would be cast by TF's
-    # Python conversion, which is why tools/serving_request.py checks dtypes first).
+    # Python conversion, which is why tfgan_info.serving checks dtypes first).
     with self.assertRaisesRegex(TypeError, "int32"):
       self.loaded.signatures["generate"](noise=noise, labels=tf.constant([2.5, 1.0, 0.0]))
     # Out-of-range labels, fed as TF Serving feeds them, stop at the in-graph check (a GPU

@@ -65,36 +65,6 @@ class LatentSpecTest(tf.test.TestCase):
     # Uniform on S^5: mean 0, covariance I / 6.
     self.assertAllClose(np.mean(noise, 0), np.zeros(6), atol=0.03)
     self.assertAllClose(np.cov(noise.numpy().T), np.eye(6) / 6, atol=0.015)
-    self.assertAllClose(np.linalg.norm(spec.fixed_noise(3)), 1.0, atol=1e-6)
-
-  def test_q_distributions(self):
-    q = tf.random.normal([4, self.spec.q_dim])
-    dists = self.spec.q_distributions(q)
-    self.assertLen(dists, 3)
-    self.assertAllClose(dists[0].probs_parameter(), tf.nn.softmax(q[:, :10]))
-    self.assertAllClose(dists[1].mean(), q[:, 10:12])
-    self.assertAllClose(dists[1].distribution.stddev(), tf.exp(q[:, 12:14]))
-    probs, means = self.spec.q_summaries(q)
-    self.assertEqual(probs.shape, (4, 10))
-    self.assertEqual(means.shape, (4, 3))
-
-  def test_fixed_std_posterior_has_unit_scale(self):
-    spec = latents.LatentSpec("uniform:2", 3, learn_std=False)
-    dist = spec.q_distributions(tf.zeros([2, 2]))[0]
-    self.assertAllClose(dist.distribution.stddev(), tf.ones([2, 2]))
-
-  def test_traversal_grid_varies_one_code_per_column(self):
-    spec = latents.LatentSpec("cat:10,uniform:1,uniform:1", 4)
-    values = np.linspace(-2, 2, 5)
-    noise, codes = spec.traversal_grid(2, values, np.arange(4.0))
-    self.assertEqual(codes.shape, (50, 12))
-    self.assertAllEqual(noise, np.tile(np.arange(4.0), [50, 1]))
-    grid = codes.reshape(10, 5, 12)
-    self.assertAllEqual(grid[:, :, :10].argmax(-1), np.repeat(np.arange(10)[:, None], 5, 1))
-    self.assertAllClose(grid[3, :, 11], values)    # the varied code
-    self.assertAllClose(grid[:, :, 10], np.zeros((10, 5)))  # the held one
-    with self.assertRaisesRegex(ValueError, "not a continuous code"):
-      spec.traversal_grid(0, values, np.zeros(4))
 
 
 if __name__ == "__main__":

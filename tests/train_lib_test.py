@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 
@@ -168,6 +169,22 @@ class TrainLibTest(tf.test.TestCase):
     # Changing only how long to train is a resume, not a different run.
     train_lib.prepare_model_dir(different.replace(runtime={"train_steps": 99}))
 
+  def test_a_run_with_a_flat_config_json_resumes(self):
+    # config.json as runs before 2026-12-01 wrote it: every model's parameters in "model"
+    # and ss-InfoGAN's in "data".
+    model_dir = os.path.join(self.get_temp_dir(), "flat")
+    config = testutil.tiny_config(model_dir, train_steps=2)
+    train_lib.run(config)
+    d = config.to_dict()
+    d["model"].update(d.pop("params"), mismatch_weight=1.0, lambda_z=1000.0, q_step="g")
+    d["data"].update(num_labeled=132, unlabeled_prob=-1.0)
+    with open(os.path.join(model_dir, "config.json"), "w") as f:
+      json.dump(d, f)
+    model, _ = train_lib.run(config.replace(runtime={"train_steps": 4}))
+    self.assertEqual(model_step(model), 4)
+    with open(os.path.join(model_dir, "config.json")) as f:
+      self.assertEqual(json.load(f)["params"], dataclasses.asdict(config.params))
+
   def test_bad_config_values(self):
     config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "bad"))
     with self.assertRaisesRegex(ValueError, "Unknown model"):
@@ -198,7 +215,6 @@ class TrainLibTest(tf.test.TestCase):
           model="cgan", architecture="dcgan", codes="cat:10")))
     model = train_lib.build_model(base.replace(model=dict(model="cgan", architecture="mlp",
                                                           codes="cat:10", noise_dim=7)))
-    self.assertTrue(model.conditional)
     self.assertEqual(model.generator.input_shape, [(None, 7), (None,)])
 
   def test_ss_infogan_ties_its_first_code_to_the_labels(self):

@@ -1,6 +1,6 @@
 """Training callbacks: checkpoints (by steps, by wall time, on a stop request), a clean stop
 on SIGINT / SIGTERM, TensorBoard scalars as per-window means keyed on the global step, the
-progress line, and latent-traversal image grids."""
+progress line, and the model's image grids."""
 
 import math
 import os
@@ -13,6 +13,8 @@ from typing import Dict, Optional
 import keras
 import numpy as np
 import tensorflow as tf
+
+from tfgan_info import grids
 
 
 def model_step(model) -> int:
@@ -322,92 +324,14 @@ class StopOnRequest(keras.callbacks.Callback):
       self.model.stop_training = True
 
 
-def image_grid(images: np.ndarray, rows: int, cols: int, value_range=(-1.0, 1.0)) -> np.ndarray:
-  """Tiles images [rows*cols, H, W, C] in ``value_range`` into one uint8 image.
-
-  Returns:
-    uint8 [rows*(H+1)+1, cols*(W+1)+1, C], row-major, cells separated by a white 1-pixel border.
-  """
-  images = np.asarray(images, np.float32)
-  n, h, w, c = images.shape
-  if n != rows * cols:
-    raise ValueError(f"{n} images do not fill a {rows}x{cols} grid")
-  lo, hi = value_range
-  images = np.clip((images - lo) / (hi - lo), 0.0, 1.0)
-  grid = np.ones((rows * (h + 1) + 1, cols * (w + 1) + 1, c), np.float32)
-  for i in range(n):
-    r, q = divmod(i, cols)
-    grid[1 + r * (h + 1):1 + r * (h + 1) + h, 1 + q * (w + 1):1 + q * (w + 1) + w] = images[i]
-  return np.round(grid * 255).astype(np.uint8)
-
-
-def category_inputs(spec, cols: int = 10, seed: int = 0):
-  """Generator inputs for one row per category of the first categorical code.
-
-  Column j uses the same noise in every row (drawn from the prior with ``seed``), and the
-  other codes are held at zero, so a row shows one category and a column one noise vector.
-
-  Returns:
-    (noise [K*cols, noise_dim], codes [K*cols, code_dim]) float32, row-major.
-  """
-  index = spec.categorical[0]
-  k = spec.codes[index].size
-  offset = sum(c.dim for c in spec.codes[:index])
-  noise, _ = spec.sample(cols, tf.constant([seed, 2]))
-  codes = np.zeros((k * cols, spec.code_dim), np.float32)
-  for r in range(k):
-    codes[r * cols:(r + 1) * cols, offset + r] = 1.0
-  return np.tile(noise.numpy(), [k, 1]), codes
-
-
-def traversal_grids(model, values=np.linspace(-2.0, 2.0, 9), seed: int = 0,
-                    real_images=None):
-  """The image grids of a model's generator.
-
-  - "samples": 8 rows of random samples from the priors (every model);
-  - "reconstructions" (models with ``reconstruct``, e.g. AGE, given ``real_images``): pairs
-    of columns, a real image x next to its reconstruction g(e(x));
-  - "categories" (a categorical code: InfoGAN's c1, a conditional GAN's labels): one row per
-    category, one column per noise vector;
-  - "traversal_code<i>" (each continuous code): rows = categories, columns = that code from
-    -2 to 2 with the noise fixed.
-
-  Returns:
-    dict name -> uint8 image [rows*(H+1)+1, cols*(W+1)+1, C].
-  """
-  spec = model.latent_spec
-  cols = len(values)
-  noise, codes = spec.sample(8 * cols, tf.constant([seed, 1]))
-  grids = {"samples": image_grid(model.generate(noise, codes).numpy(), 8, cols)}
-  if real_images is not None and hasattr(model, "reconstruct"):
-    real = np.asarray(real_images, np.float32)[:(len(real_images) // 5) * 5]
-    pairs = np.stack([real, model.reconstruct(real).numpy()], axis=1)  # [n, 2, H, W, C]
-    grids["reconstructions"] = image_grid(pairs.reshape((-1,) + real.shape[1:]),
-                                          len(real) // 5, 10)
-  if spec.categorical:
-    noise, codes = category_inputs(spec, cols, seed)
-    grids["categories"] = image_grid(model.generate(noise, codes).numpy(),
-                                     len(codes) // cols, cols)
-  noise = spec.fixed_noise(seed)
-  for index in spec.continuous:
-    grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
-    images = model.generate(grid_noise, grid_codes).numpy()
-    grids[f"traversal_code{index}"] = image_grid(images, len(images) // cols, cols)
-  return grids
-
-
-def write_png(path: str, image: np.ndarray):
-  """Writes a uint8 image [H, W, C] as a PNG file."""
-  tf.io.write_file(path, tf.io.encode_png(image))
-
-
 class TraversalImages(keras.callbacks.Callback):
-  """Writes latent-traversal grids to TensorBoard (tags ``images/<grid>``) and PNGs to disk.
+  """Writes the model's image grids (``image_grids``: samples, categories, latent traversals,
+  and what else the model draws) to TensorBoard (tags ``images/<grid>``) and PNGs to disk.
 
   They are written at the first multiple of ``first_every`` steps of each process (the first
   scalar window, so a new run shows images within minutes), every ``every`` steps, and at the
-  end of training. ``real_images`` [n, H, W, C] (optional) feed the "reconstructions" grid of
-  models that reconstruct (AGE).
+  end of training. ``real_images`` [n, H, W, C] (optional) are passed to ``image_grids`` (the
+  model's ``grid_real_images`` test images).
   """
 
   def __init__(self, log_dir: str, image_dir: str, every: int, seed: int = 0,
@@ -425,12 +349,12 @@ class TraversalImages(keras.callbacks.Callback):
     step = model_step(self.model)
     if step == self.written_at:
       return
-    grids = traversal_grids(self.model, seed=self.seed, real_images=self.real_images)
+    images = self.model.image_grids(seed=self.seed, real_images=self.real_images)
     os.makedirs(self.image_dir, exist_ok=True)
     with self.writer.as_default(step=step):
-      for name, grid in grids.items():
+      for name, grid in images.items():
         tf.summary.image(f"images/{name}", grid[None], step=step)
-        write_png(os.path.join(self.image_dir, f"{name}.png"), grid)
+        grids.write_png(os.path.join(self.image_dir, f"{name}.png"), grid)
     self.writer.flush()
     self.written_at = step
 

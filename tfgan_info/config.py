@@ -1,82 +1,115 @@
-"""Frozen experiment configuration: data / model / optimizer / runtime, to and from JSON."""
+"""Frozen experiment configuration: data / model / the model's own parameters / optimizer /
+runtime, to and from JSON (docs/design.md, "Config").
+
+Each field carries its flag's help and bounds (`params.field`); the training entry point
+turns them into flags, so a flag is declared once. The shared sections hold what every model
+reads; ``Config.params`` holds the section of the model ``model.model`` names (a dataclass the
+model registers with itself, `models.registry`), e.g. InfoGAN's lambda_cat or AGE's lambda_z.
+
+config.json of runs before 2026-12-01 held every model's parameters in one flat model / data
+section; `Config.from_dict` reads them too (`upgrade_flat_dict`), so such a run resumes.
+"""
 
 import dataclasses
 import json
 from typing import Any, Dict
 
+from tfgan_info import data as data_lib
+from tfgan_info import distribute
+from tfgan_info import latents
+from tfgan_info import models
+from tfgan_info import networks
+from tfgan_info import params as P
+from tfgan_info.models import registry
+
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
-  dataset: str = "mnist"
-  data_dir: str = ""            # tfds data folder ("" = tfds default)
-  raw_data_dir: str = ""        # build offline from the original raw files found here
-  batch_size: int = 64          # global batch size
-  cache: bool = True
-  shuffle_buffer: int = 60000
-  # ssinfogan: the labelled subset and how often a step's real batch comes from it
-  num_labeled: int = 132        # class-balanced, chosen by the seed
-  labeled_fraction: float = 0.0  # > 0 overrides num_labeled
-  unlabeled_prob: float = -1.0  # final share of unlabelled batches (-1: the unlabelled share)
-  unlabeled_prob_ramp_steps: int = 1000  # steps for that share to grow from 0 to 1
+  dataset: str = P.field("mnist", "tfds dataset name.", choices=data_lib.DATASETS)
+  data_dir: str = P.field("", "tfds data folder ('' = tfds default).")
+  raw_data_dir: str = P.field(
+      "", "Build the dataset offline from the original raw gzip files in this folder (or its "
+      "<dataset>/ subfolder); '' = download with tfds.")
+  batch_size: int = P.field(64, "Global batch size.", lower=1)
+  cache: bool = P.field(True, "Cache decoded examples in memory.")
+  shuffle_buffer: int = P.field(60000, "Shuffle buffer size.", lower=1)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
-  model: str = "infogan"
-  architecture: str = "infogan_mnist"
-  codes: str = "cat:10,uniform:1,uniform:1"
-  noise_dim: int = 62
-  noise: str = "normal"
-  q_std: str = "fixed"          # "fixed" unit std (openai/InfoGAN) or "learned" log-std
-  lambda_cat: float = 1.0
-  lambda_cont: float = 0.1
-  q_step: str = "g"             # Q head trained in the G+Q step, or with D ("d", openai)
-  generator_loss: str = "non_saturating"
-  mismatch_weight: float = 1.0  # cgan: weight of D's wrong-label term
-  lambda_ss: float = 2.0        # ssinfogan: lambda_2, weight of L_IS (labelled real + generated)
-  lambda_us: float = 0.8        # ssinfogan: lambda_1, weight of L_I of the unsupervised codes
-  generator_steps: int = 2      # age: g steps per e step
-  lambda_z: float = 1000.0      # age: lambda, weight of L_Z = ||z - e(g(z))||^2 (g step)
-  mu_x: float = 10.0            # age: mu, weight of L_X = ||x - g(e(x))|| (e step)
-  image_loss: str = "l1"        # age: norm of L_X
-  latent_loss: str = "l2"       # age: distance of L_Z ("l2" or "cosine")
-  kl_reduction: str = "mean"    # age: Delta = KL / M ("mean", official scale) or the KL ("sum")
+  """Which model, its networks and its latent layout (`latents.LatentSpec.from_config`)."""
+  model: str = P.field(models.DEFAULT_MODEL, "Model to train.", choices=registry.names)
+  architecture: str = P.field("infogan_mnist", "Network architecture.",
+                              choices=lambda: sorted(networks.ARCHITECTURES))
+  codes: str = P.field("cat:10,uniform:1,uniform:1",
+                       "Latent codes, e.g. cat:10,uniform:1,uniform:1 (kinds: "
+                       f"{', '.join(latents.CODE_KINDS)}).")
+  noise_dim: int = P.field(62, "Incompressible noise width.", lower=0)
+  noise: str = P.field("normal", "Noise prior.", choices=latents.NOISE_KINDS)
+  q_std: str = P.field("fixed", "Gaussian Q for continuous codes: learned log-std or fixed "
+                       "unit std (openai/InfoGAN).", choices=("learned", "fixed"))
 
 
 @dataclasses.dataclass(frozen=True)
 class OptimizerConfig:
-  d_learning_rate: float = 2e-4
-  g_learning_rate: float = 1e-3
-  beta_1: float = 0.5
-  beta_2: float = 0.999
-  lr_decay_steps: int = 0       # multiply both learning rates by lr_decay_rate every N steps
-  lr_decay_rate: float = 0.5
+  d_learning_rate: float = P.field(2e-4, "D's (AGE: the encoder's) Adam learning rate.",
+                                   lower=0.0)
+  g_learning_rate: float = P.field(1e-3, "G (and Q) Adam learning rate.", lower=0.0)
+  beta_1: float = P.field(0.5, "Adam beta_1.", lower=0.0, upper=1.0)
+  beta_2: float = P.field(0.999, "Adam beta_2.", lower=0.0, upper=1.0)
+  lr_decay_steps: int = P.field(0, "Multiply both learning rates by --lr_decay_rate every N "
+                                "steps of each optimizer (0: constant).", lower=0)
+  lr_decay_rate: float = P.field(0.5, "Learning-rate decay factor.", lower=0.0, upper=1.0)
 
 
 @dataclasses.dataclass(frozen=True)
 class RuntimeConfig:
-  model_dir: str = ""
-  seed: int = 0
-  train_steps: int = 10000
-  steps_per_epoch: int = 500
-  checkpoint_every: int = 1000
-  checkpoint_every_secs: float = 180.0  # also checkpoint when this long since the last (0: off)
-  summary_every: int = 100
-  image_every: int = 1000
-  jit_compile: bool = True
-  steps_per_execution: int = 1
-  strategy: str = "default"
-  export_name: str = ""         # "" = the model name
-  overwrite: bool = False
-  verbose: int = 1
+  model_dir: str = P.field("", "Experiment directory.")
+  seed: int = P.field(0, "Seed of weights, latents and shuffling.")
+  train_steps: int = P.field(10000, "Total training steps.", lower=1)
+  steps_per_epoch: int = P.field(500, "Steps per printed progress line.", lower=1)
+  checkpoint_every: int = P.field(1000, "Checkpoint interval (steps).", lower=1)
+  checkpoint_every_secs: float = P.field(
+      180.0, "Also checkpoint when this many seconds have passed since the last save (0: only "
+      "by steps).", lower=0.0)
+  summary_every: int = P.field(100, "Scalar summary interval (steps).", lower=1)
+  image_every: int = P.field(1000, "Traversal image interval (steps).", lower=1)
+  jit_compile: bool = P.field(True, "Compile the train step with XLA.")
+  steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
+  strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
+  export_name: str = P.field("", "Export name ('' = the model name).")
+  overwrite: bool = P.field(False, "Delete model_dir if it holds a different run.")
+  verbose: int = P.field(
+      1, "Progress output: 0 (none), 1 (a line per --steps_per_epoch steps, refreshed in place "
+      "on a terminal) or 2 (the lines only).", lower=0, upper=2)
+
+
+# The shared sections: (attribute of Config, dataclass, title in --help).
+SECTIONS = (("data", DataConfig, "Data"), ("model", ModelConfig, "Model"),
+            ("optimizer", OptimizerConfig, "Optimizer"), ("runtime", RuntimeConfig, "Run"))
+
+
+def field_names(cls) -> tuple:
+  return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @dataclasses.dataclass(frozen=True)
 class Config:
+  """A run's configuration. ``params`` (None: the defaults) is an instance of the parameter
+  dataclass registered for ``model.model``."""
   data: DataConfig = DataConfig()
   model: ModelConfig = ModelConfig()
+  params: Any = None
   optimizer: OptimizerConfig = OptimizerConfig()
   runtime: RuntimeConfig = RuntimeConfig()
+
+  def __post_init__(self):
+    params_cls = registry.get(self.model.model).params_cls
+    if self.params is None:
+      object.__setattr__(self, "params", params_cls())
+    elif type(self.params) is not params_cls:  # pylint: disable=unidiomatic-typecheck
+      raise ValueError(f"--model={self.model.model} takes {params_cls.__name__}, got "
+                       f"{type(self.params).__name__}")
 
   @property
   def export_name(self) -> str:
@@ -91,16 +124,18 @@ class Config:
 
   @classmethod
   def from_dict(cls, d: Dict[str, Any]) -> "Config":
-    """Inverse of `to_dict`; unknown keys raise ValueError."""
+    """Inverse of `to_dict` (and reads the flat layout of earlier runs, `upgrade_flat_dict`).
+
+    Raises:
+      ValueError: for unknown keys or an unknown model.
+    """
+    if "params" not in d:
+      d = upgrade_flat_dict(d)
     parts = {}
-    for field in dataclasses.fields(cls):
-      sub_cls = field.type if isinstance(field.type, type) else globals()[field.type]
-      values = dict(d.get(field.name, {}))
-      known = {f.name for f in dataclasses.fields(sub_cls)}
-      unknown = set(values) - known
-      if unknown:
-        raise ValueError(f"Unknown {field.name} config keys {sorted(unknown)}")
-      parts[field.name] = sub_cls(**values)
+    for name, section_cls, _ in SECTIONS:
+      parts[name] = _section(name, section_cls, d.get(name, {}))
+    params_cls = registry.get(parts["model"].model).params_cls
+    parts["params"] = _section(f"{parts['model'].model} params", params_cls, d["params"])
     return cls(**parts)
 
   @classmethod
@@ -108,9 +143,43 @@ class Config:
     return cls.from_dict(json.loads(text))
 
   def replace(self, **sections) -> "Config":
-    """A copy with some fields of sections changed: replace(runtime={"train_steps": 5})."""
-    return dataclasses.replace(self, **{
-        k: dataclasses.replace(getattr(self, k), **v) for k, v in sections.items()})
+    """A copy with some fields of sections changed: replace(runtime={"train_steps": 5}),
+    replace(params={"lambda_cont": 1.0}). A new model.model without params gets that
+    model's default parameters."""
+    new = {k: dataclasses.replace(getattr(self, k), **v) for k, v in sections.items()
+           if k != "params"}
+    model = new.get("model", self.model)
+    if model.model != self.model.model:
+      new["params"] = registry.get(model.model).params_cls(**sections.get("params", {}))
+    elif "params" in sections:
+      new["params"] = dataclasses.replace(self.params, **sections["params"])
+    return dataclasses.replace(self, **new)
+
+
+def _section(name: str, cls, values: Dict[str, Any]):
+  unknown = set(values) - set(field_names(cls))
+  if unknown:
+    raise ValueError(f"Unknown {name} config keys {sorted(unknown)}")
+  return cls(**values)
+
+
+def upgrade_flat_dict(d: Dict[str, Any]) -> Dict[str, Any]:
+  """A config dict of the flat layout (before 2026-12-01: every model's parameters side by
+  side in "model" and "data") in today's layout: the parameters of the run's model move to
+  "params", the other models' (unused by the run) are dropped."""
+  d = {k: dict(v) for k, v in d.items()}
+  model = d.get("model", {}).get("model", ModelConfig.model)
+  own = set(field_names(registry.get(model).params_cls))
+  anyones = {n for e in registry.entries() for n in field_names(e.params_cls)}
+  params = {}
+  for name, section_cls, _ in SECTIONS:
+    values = d.get(name, {})
+    for key in sorted(set(values) & anyones - set(field_names(section_cls))):
+      value = values.pop(key)
+      if key in own:
+        params[key] = value
+  d["params"] = params
+  return d
 
 
 def read_run_config(model_dir: str) -> Config:

@@ -1,4 +1,4 @@
-"""tf.distribute strategies by name."""
+"""tf.distribute strategies by name, and the replica helpers of a train step."""
 
 import functools
 
@@ -74,3 +74,18 @@ def worker_dir(model_dir: str, strategy: tf.distribute.Strategy) -> str:
     return model_dir
   resolver = strategy.cluster_resolver
   return f"{model_dir.rstrip('/')}/workers/{resolver.task_type}_{resolver.task_id}"
+
+
+def replica_slice(global_tensor, per_replica_batch):
+  """The rows of a global batch that belong to the current replica."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None or ctx.num_replicas_in_sync == 1:
+    return global_tensor
+  start = tf.cast(ctx.replica_id_in_sync_group, tf.int32) * per_replica_batch
+  return global_tensor[start:start + per_replica_batch]
+
+
+def num_replicas() -> int:
+  """Replicas in sync in the current replica context (1 outside a strategy)."""
+  ctx = tf.distribute.get_replica_context()
+  return 1 if ctx is None else ctx.num_replicas_in_sync

@@ -10,8 +10,9 @@ signatures:
   accuracy of a conditional GAN, and the standard FID / Inception Score when InceptionV3's
   ImageNet weights can be loaded (offline they are skipped, and the results say so);
 - `infer_codes` with a categorical code: c1's accuracy as a classifier of the real test
-  images (categories matched one-to-one to labels); for ss-InfoGAN also `q_ss_accuracy`,
-  Q_ss's accuracy with no matching (c_ss is tied to the labels by construction);
+  images (categories matched one-to-one to labels);
+- `classify` (ss-InfoGAN, whose c_ss is tied to the labels by construction): `q_ss_accuracy`,
+  its accuracy on the real test images with no matching;
 - `reconstruct` and `encode` (AGE): the reconstructions g(e(x)) of the test split (mean L1
   error, and the share the domain classifier gives the label it gives x), and linear-probe
   accuracies: a logistic regression fitted on the encoder codes of N labelled training images
@@ -300,12 +301,11 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
     results["c1_confusion"] = acc["confusion"]
     results["num_examples"] = acc["num_examples"]
-    if config.model.model == "ssinfogan":
-      # c_ss is tied to the labels by construction: its accuracy needs no matching
-      # (confusion rows are categories, columns labels).
-      results["q_ss_accuracy"] = float(np.trace(np.asarray(acc["confusion"]))
-                                       / acc["num_examples"])
   signatures = set(loaded.signatures)
+  if "classify" in signatures:
+    # A code tied to the labels (ss-InfoGAN's c_ss): its accuracy needs no matching.
+    results["q_ss_accuracy"] = metrics.compute_accuracy(
+        lambda x: loaded.classify(x)["probs"], ds)["accuracy"]
   reconstructs = {"reconstruct", "encode"} <= signatures
   classifier = None
   if reconstructs or num_samples:

@@ -1,10 +1,12 @@
-"""Latent code specs, their priors and traversal grids.
+"""Latent code specs and their priors: the layout of a generator input.
 
 A generator input is ``[noise, codes]``: ``noise`` of shape ``[batch, noise_dim]`` with an
 isotropic prior, and ``codes`` the concatenation of structured latent codes ``c`` of
 InfoGAN (Chen et al. 2016, Sec. 4). Each code has a prior ``p(c)`` given as a
 ``tfp.distributions`` object, a matching posterior family for the Q head, and a slice of the
-Q head's output vector (plain tensors: logits, means, log-scales; docs/design.md, convention 6).
+Q head's output vector (plain tensors: logits, means, log-scales; docs/design.md, convention 6;
+the posteriors themselves are built in `posterior`). Grids of inputs for pictures are in
+`grids`.
 
 Spec strings look like ``cat:10,uniform:1,uniform:1``: one comma-separated entry per code,
 ``<kind>:<size>`` with kind one of ``cat`` (one-hot categorical with ``size`` classes),
@@ -13,9 +15,8 @@ Spec strings look like ``cat:10,uniform:1,uniform:1``: one comma-separated entry
 
 import dataclasses
 import math
-from typing import List, Sequence, Tuple
+from typing import List, Tuple
 
-import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
@@ -191,103 +192,9 @@ class LatentSpec:
     """Splits codes [batch, code_dim] into one tensor [batch, dim_i] per code."""
     return tf.split(codes, [c.dim for c in self.codes], axis=-1) if self.codes else []
 
-  def q_distributions(self, q_outputs: tf.Tensor) -> List[tfd.Distribution]:
-    """Turns the Q head output [batch, q_dim] into one posterior Q(c_i | x) per code.
-
-    Categorical codes get a OneHotCategorical with the slice as logits; continuous codes a
-    diagonal Gaussian with the slice's first half as mean and second half as log-std
-    (clipped to [-5, 2] for stability), or unit std if ``learn_std`` is False.
-    """
-    q_outputs = tf.cast(q_outputs, tf.float32)
-    parts = tf.split(q_outputs, [c.q_dim(self.learn_std) for c in self.codes], axis=-1)
-    dists = []
-    for code, part in zip(self.codes, parts):
-      if code.is_categorical:
-        dists.append(tfd.OneHotCategorical(logits=part, dtype=tf.float32))
-        continue
-      if self.learn_std:
-        mean, log_std = tf.split(part, 2, axis=-1)
-        scale = tf.exp(tf.clip_by_value(log_std, -5.0, 2.0))
-      else:
-        mean, scale = part, tf.ones_like(part)
-      dists.append(tfd.Independent(tfd.Normal(mean, scale), reinterpreted_batch_ndims=1))
-    return dists
-
-  def q_summaries(self, q_outputs: tf.Tensor) -> Tuple[tf.Tensor, tf.Tensor]:
-    """Point estimates of the codes from Q: (categorical probabilities, continuous means).
-
-    Returns:
-      probs [batch, sum of categorical sizes] (softmax per code, concatenated) and
-      means [batch, sum of continuous dims], float32.
-    """
-    dists = self.q_distributions(q_outputs)
-    batch = tf.shape(q_outputs)[0]
-    probs = [d.probs_parameter() for c, d in zip(self.codes, dists) if c.is_categorical]
-    means = [d.mean() for c, d in zip(self.codes, dists) if not c.is_categorical]
-    probs = tf.concat(probs, -1) if probs else tf.zeros([batch, 0])
-    means = tf.concat(means, -1) if means else tf.zeros([batch, 0])
-    return probs, means
-
   def entropies(self) -> List[float]:
     """H(c_i) in nats for each code."""
     return [c.entropy() for c in self.codes]
-
-  def fixed_noise(self, seed: int = 0) -> np.ndarray:
-    """One noise vector [noise_dim] from the noise prior, drawn with NumPy from ``seed``."""
-    rng = np.random.default_rng(seed)
-    if self.noise == "uniform":
-      noise = rng.uniform(-1.0, 1.0, self.noise_dim)
-    else:
-      noise = rng.standard_normal(self.noise_dim)
-      if self.noise == "sphere":
-        noise /= np.linalg.norm(noise)
-    return noise.astype(np.float32)
-
-  def traversal_grid(self, code_index: int, values: Sequence[float], noise: np.ndarray,
-                     fixed_codes: np.ndarray = None) -> Tuple[np.ndarray, np.ndarray]:
-    """Generator inputs for a grid that varies one continuous code, one row per category.
-
-    Rows take each class of the first categorical code (or a single row if there is none);
-    columns set code ``code_index`` to each of ``values``; every other code is held at
-    ``fixed_codes`` (default: zeros, the mode of the continuous priors) and the noise at
-    ``noise`` for the whole grid.
-
-    Args:
-      code_index: index into ``codes`` of a continuous code (its first dimension varies).
-      values: the column values, e.g. ``np.linspace(-2, 2, 9)``.
-      noise: [noise_dim] noise shared by every cell.
-      fixed_codes: optional [code_dim] values of the codes that are held.
-
-    Returns:
-      (noise [rows*cols, noise_dim], codes [rows*cols, code_dim]) float32, row-major.
-
-    Raises:
-      ValueError: if ``code_index`` is not a continuous code.
-    """
-    if code_index not in self.continuous:
-      raise ValueError(f"code {code_index} is not a continuous code of {self}")
-    offsets = np.cumsum([0] + [c.dim for c in self.codes])
-    base = (np.zeros(self.code_dim, np.float32) if fixed_codes is None
-            else np.asarray(fixed_codes, np.float32).copy())
-    cat = self.categorical
-    rows = []
-    if cat:
-      k = self.codes[cat[0]].size
-      for r in range(k):
-        row = base.copy()
-        row[offsets[cat[0]]:offsets[cat[0] + 1]] = np.eye(k)[r]
-        rows.append(row)
-    else:
-      rows.append(base)
-    cells = []
-    for row in rows:
-      for v in values:
-        cell = row.copy()
-        cell[offsets[code_index]] = v
-        cells.append(cell)
-    codes = np.stack(cells).astype(np.float32)
-    noise = np.tile(np.asarray(noise, np.float32)[None], [len(cells), 1])
-    return noise, codes
 
   def to_spec(self) -> str:
     return ",".join(str(c) for c in self.codes)

@@ -87,7 +87,7 @@ def code_log_likelihoods(codes: Sequence[tf.Tensor], predicted_distributions):
   Args:
     codes: list of [batch, dim_i] tensors, the codes c_i fed to the generator.
     predicted_distributions: list of `tfp.distributions` with batch shape [batch] and event
-      shape [dim_i], Q(c_i | G(z, c)) from the Q head (see `LatentSpec.q_distributions`).
+      shape [dim_i], Q(c_i | G(z, c)) from the Q head (see `posterior.q_distributions`).
 
   Returns:
     list of [batch] float32 tensors.

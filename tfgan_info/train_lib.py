@@ -18,10 +18,8 @@ from tfgan_info import callbacks as callbacks_lib
 from tfgan_info import data as data_lib
 from tfgan_info import distribute
 from tfgan_info import export as export_lib
-from tfgan_info import latents
-from tfgan_info import networks
 from tfgan_info.config import Config, config_diff
-from tfgan_info.models import MODELS
+from tfgan_info.models import registry
 
 
 class RunMismatchError(ValueError):
@@ -48,46 +46,12 @@ class TrainingStopped(Exception):
 
 
 def build_model(config: Config):
-  """The model of ``config`` (call inside the strategy scope)."""
-  mc = config.model
-  if mc.model not in MODELS:
-    raise ValueError(f"Unknown model {mc.model!r}: use one of {sorted(MODELS)}")
-  spec = latents.LatentSpec.from_config(mc)
-  image_shape = data_lib.IMAGE_SHAPES[config.data.dataset]
-  if mc.model == "age":
-    generator, encoder = networks.build_age_networks(mc.architecture, spec.noise_dim,
-                                                     image_shape)
-    return MODELS["age"](generator, encoder, spec, generator_steps=mc.generator_steps,
-                         lambda_z=mc.lambda_z, mu_x=mc.mu_x, image_loss=mc.image_loss,
-                         latent_loss=mc.latent_loss, kl_reduction=mc.kl_reduction,
-                         seed=config.runtime.seed)
-  q_dim = spec.q_dim if mc.model == "infogan" else 0
-  if mc.model == "ssinfogan":  # separate heads Q_ss (first code) and Q_us (the others)
-    widths = [c.q_dim(spec.learn_std) for c in spec.codes]
-    q_dim = (widths[0], sum(widths[1:]))
-    num_labels = data_lib.NUM_CLASSES[config.data.dataset]
-    if not spec.codes or str(spec.codes[0]) != f"cat:{num_labels}":
-      raise ValueError(f"--model=ssinfogan ties the first code to the {num_labels} labels of "
-                       f"{config.data.dataset}: start --codes with cat:{num_labels}")
-  num_classes = 0
-  input_dim = spec.noise_dim + spec.code_dim
-  kwargs = dict(generator_loss=mc.generator_loss, seed=config.runtime.seed)
-  if mc.model == "infogan":
-    kwargs.update(lambda_cat=mc.lambda_cat, lambda_cont=mc.lambda_cont, q_step=mc.q_step)
-  if mc.model == "ssinfogan":
-    kwargs.update(lambda_ss=mc.lambda_ss, lambda_us=mc.lambda_us, q_step=mc.q_step)
-  if mc.model == "cgan":
-    num_classes = data_lib.NUM_CLASSES[config.data.dataset]
-    if not num_classes:
-      raise ValueError(f"--model=cgan needs class labels, and {config.data.dataset} has none")
-    if spec.to_spec() != f"cat:{num_classes}":
-      raise ValueError(f"--model=cgan conditions on the {num_classes} labels of "
-                       f"{config.data.dataset}: set --codes=cat:{num_classes}")
-    input_dim = spec.noise_dim  # labels enter G through an embedding
-    kwargs.update(mismatch_weight=mc.mismatch_weight)
-  generator, discriminator = networks.build_gan_networks(
-      mc.architecture, input_dim, image_shape, q_dim, num_classes)
-  return MODELS[mc.model](generator, discriminator, spec, **kwargs)
+  """The model of ``config``, built by its registration (call inside the strategy scope).
+
+  Raises:
+    ValueError: for an unknown model or settings it cannot train with.
+  """
+  return registry.get(config.model.model).model_cls.from_config(config)
 
 
 def learning_rate(base: float, config: Config):
@@ -178,34 +142,26 @@ def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
 
   One seeded stream per run: a run resumed at step k gets batches k, k+1, ... of the stream an
   uninterrupted run sees (the first k are skipped, not replayed; 10,000 MNIST batches take
-  about 1 s), so the data order survives a restart exactly. An ssinfogan run
-  gets `data.semi_supervised_pipeline` batches, whose label schedule is part of the stream.
+  about 1 s), so the data order survives a restart exactly. The batches are the model's
+  ``train_batches`` (e.g. ss-InfoGAN's labelled subset and its schedule are part of the
+  stream).
   Under a multi-worker strategy every worker builds the same stream and keeps its replicas'
   rows of each global batch (auto-shard policy DATA), so the global batches are the same as
   on one machine.
   """
   dc = config.data
-  seed = config.runtime.seed
   ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
-                     shuffle_seed=seed)
-  if config.model.model == "ssinfogan":
-    batches, _ = data_lib.semi_supervised_pipeline(
-        ds, dc.batch_size, dc.num_labeled, dc.labeled_fraction, seed=seed,
-        unlabeled_prob=None if dc.unlabeled_prob < 0 else dc.unlabeled_prob,
-        ramp_steps=dc.unlabeled_prob_ramp_steps, cache=dc.cache,
-        shuffle_buffer=dc.shuffle_buffer)
-  else:
-    batches = data_lib.pipeline(ds, dc.batch_size, seed=seed, cache=dc.cache,
-                                shuffle_buffer=dc.shuffle_buffer)
+                     shuffle_seed=config.runtime.seed)
+  batches = registry.get(config.model.model).model_cls.train_batches(ds, config)
   options = tf.data.Options()
   options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
   return batches.skip(start_step).with_options(options)
 
 
-def reconstruction_inputs(model, config: Config, count: int = 40):
-  """The first ``count`` test images (fixed across restarts) for the reconstruction grid of a
-  model that reconstructs (AGE); None for the others."""
-  if not hasattr(model, "reconstruct"):
+def grid_images(config: Config, count: int):
+  """The first ``count`` test images (fixed across restarts) for a model's image grids, or
+  None when ``count`` is 0 (the model's ``grid_real_images``)."""
+  if not count:
     return None
   dc = config.data
   ds = data_lib.load(dc.dataset, "test", dc.data_dir or None, dc.raw_data_dir or None)
@@ -337,7 +293,8 @@ def run(config: Config):
     cbs += [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
             callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
                                           rc.image_every, seed=rc.seed,
-                                          real_images=reconstruction_inputs(model, config),
+                                          real_images=grid_images(config,
+                                                                  model.grid_real_images),
                                           first_every=rc.summary_every)]
     if rc.verbose:
       cbs.append(callbacks_lib.Progress(rc.train_steps, config.data.batch_size,

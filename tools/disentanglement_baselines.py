@@ -17,8 +17,6 @@ import time
 from absl import app
 from absl import flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 FLAGS = flags.FLAGS
 
 

@@ -13,8 +13,6 @@ import sys
 from absl import app
 from absl import flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 FLAGS = flags.FLAGS
 
 
@@ -42,8 +40,8 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   """
   import numpy as np  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  from tfgan_info import callbacks  # pylint: disable=g-import-not-at-top
   from tfgan_info import export  # pylint: disable=g-import-not-at-top
+  from tfgan_info import grids  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
@@ -53,18 +51,16 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
     raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
   export_path = export.latest_export(model_dir, config.export_name)
   loaded = tf.saved_model.load(export_path)
-  noise = spec.fixed_noise(seed)
-  values = np.linspace(low, high, columns)
+  generate = lambda noise, codes: loaded.generate(noise=noise, codes=codes)["images"].numpy()
   output_dir = output_dir or os.path.join(model_dir, "renders", os.path.basename(export_path))
   tf.io.gfile.makedirs(output_dir)
   paths = []
-  for index in spec.continuous:
-    grid_noise, grid_codes = spec.traversal_grid(index, values, noise)
-    images = loaded.generate(grid_noise, grid_codes)["images"].numpy()
-    grid = callbacks.image_grid(images, len(images) // columns, columns)
+  # The training run's traversal grids (`grids.traversal_grids`), from the export.
+  for name, grid in grids.traversal_grids(generate, spec, np.linspace(low, high, columns),
+                                          seed).items():
     grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
-    path = os.path.join(output_dir, f"traversal_code{index}.png")
-    callbacks.write_png(path, grid)
+    path = os.path.join(output_dir, f"{name}.png")
+    grids.write_png(path, grid)
     paths.append(path)
   return paths
 

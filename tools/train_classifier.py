@@ -15,9 +15,7 @@ import time
 from absl import app
 from absl import flags
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top,wrong-import-position
+from tfgan_info import data as data_lib
 
 FLAGS = flags.FLAGS
 CLASSIFIER_FILE = "classifier.keras"

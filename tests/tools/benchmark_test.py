@@ -1,36 +1,40 @@
+"""The command line tools/benchmark.py, in a subprocess; its measurements,
+tfgan_info.benchmarks, are tested in tests/benchmarks_test.py."""
+
+import json
 import os
+import subprocess
 import sys
 
 import tensorflow as tf
 
 from tests import testutil
 
-sys.path.insert(0, os.path.join(testutil.ROOT, "tools"))
-import benchmark  # pylint: disable=g-import-not-at-top,wrong-import-position
 
+class BenchmarkToolTest(tf.test.TestCase):
 
-class BenchmarkTest(tf.test.TestCase):
-
-  def test_reports_throughput_and_input_wait(self):
-    config = testutil.tiny_config(self.get_temp_dir())
-    r = benchmark.benchmark(config, xla=False, warmup_steps=1, window_steps=2, windows=3)
-    self.assertLen(r["window_images_per_s"], 3)
-    self.assertGreater(r["images_per_s"], 0.0)
-    self.assertBetween(r["input_wait_share"], 0.0, 1.0)
-    self.assertEqual(r["batch_size"], 8)
-    self.assertFalse(r["xla"])
-
-  def test_serving_latency_of_every_generate_signature(self):
-    for model in ("infogan", "cgan", "age"):
-      config = testutil.tiny_config("")
-      if model == "cgan":
-        config = config.replace(model=dict(model="cgan", architecture="mlp", codes="cat:10"))
-      if model == "age":
-        config = config.replace(model=dict(model="age", architecture="dcgan", codes="",
-                                           noise="sphere", noise_dim=8))
-      r = benchmark.serving_latency(config, calls=5, warmup=1)
-      self.assertEqual(r["calls"], 5)
-      self.assertBetween(r["p50_ms"], 0.0, r["p90_ms"], model)
+  def test_prints_and_writes_the_results(self):
+    output = os.path.join(self.get_temp_dir(), "benchmark.json")
+    proc = subprocess.run(
+        [sys.executable, "tools/benchmark.py", "--flagfile=configs/gan_mnist.cfg",
+         f"--data_dir={testutil.TFDS_DIR}", f"--raw_data_dir={testutil.RAW_DATA_DIR}",
+         "--batch_size=8", "--shuffle_buffer=256", "--xla=off", "--warmup_steps=1",
+         "--window_steps=2", "--windows=2", "--latency_calls=5", f"--output={output}"],
+        cwd=testutil.ROOT, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT),
+        capture_output=True, text=True, timeout=300)
+    self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+    self.assertRegex(proc.stdout, r"gan mnist xla=off: \d+ images/s \(windows \[[\d., ]+\]\), "
+                     r"input wait \d+\.\d%, first step \d+\.\ds")
+    self.assertRegex(proc.stdout, r"generate, batch 1, from the SavedModel: p50 \d+\.\d\d ms, "
+                     r"p90 \d+\.\d\d ms \(5 calls\)")
+    with open(output) as f:
+      results = json.load(f)
+    self.assertEqual((results["model"], results["dataset"]), ("gan", "mnist"))
+    self.assertLen(results["runs"], 1)
+    self.assertFalse(results["runs"][0]["xla"])
+    self.assertLen(results["runs"][0]["window_images_per_s"], 2)
+    self.assertEqual(results["generate_latency"]["calls"], 5)
+    self.assertNotIn("xla_speedup", results)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import tensorflow as tf
 
 from tests import testutil
 from tests.models.infogan_test import make_model
-from tfgan_info import callbacks
 from tfgan_info import export
+from tfgan_info import grids
 from tfgan_info import train_lib
 
 sys.path.insert(0, os.path.join(testutil.ROOT, "tools"))
@@ -28,7 +28,8 @@ class RenderTest(tf.test.TestCase):
     png = tf.io.decode_png(tf.io.read_file(paths[0])).numpy()
     self.assertEqual(png.shape, (2 * (10 * 29 + 1), 2 * (5 * 29 + 1), 1))
     # The same grid as the training callback draws from the Keras model.
-    expected = callbacks.traversal_grids(model, values=np.linspace(-2, 2, 5))["traversal_code1"]
+    expected = grids.traversal_grids(model.generate, model.latent_spec,
+                                     np.linspace(-2, 2, 5))["traversal_code1"]
     self.assertLessEqual(np.abs(png[::2, ::2].astype(int) - expected.astype(int)).max(), 1)
 
   def test_default_output_leaves_the_training_images_alone(self):

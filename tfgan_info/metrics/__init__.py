@@ -8,7 +8,8 @@ from tfgan_info.metrics.factor_vae import compute_factor_vae
 from tfgan_info.metrics.fid import compute_fid
 from tfgan_info.metrics.inception_score import compute_inception_score
 from tfgan_info.metrics.linear_probe import compute_linear_probe
-from tfgan_info.metrics.matched_accuracy import compute_matched_accuracy, matched_accuracy
+from tfgan_info.metrics.matched_accuracy import (compute_accuracy, compute_matched_accuracy,
+                                                 matched_accuracy)
 from tfgan_info.metrics.mig import compute_mig
 from tfgan_info.metrics.reconstruction import compute_reconstruction
 from tfgan_info.metrics.sample_quality import compute_sample_quality

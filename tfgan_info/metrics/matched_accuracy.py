@@ -50,6 +50,29 @@ def matched_accuracy(predictions, labels, num_classes: int = None) -> Dict:
           "per_class_accuracy": per_class, "confusion": counts.tolist()}
 
 
+def _predictions(representation_fn, dataset):
+  preds, labels = [], []
+  for batch in dataset:
+    preds.append(np.argmax(np.asarray(representation_fn(batch["image"])), axis=-1))
+    labels.append(np.asarray(batch["label"]))
+  return np.concatenate(preds), np.concatenate(labels)
+
+
+def compute_accuracy(representation_fn, dataset) -> Dict:
+  """Accuracy of argmax(representation_fn(images)) against the labels, with no matching (for
+  a classifier whose column k is class k, e.g. ss-InfoGAN's Q_ss).
+
+  Args:
+    representation_fn: images [batch, H, W, C] -> class probabilities or scores [batch, K].
+    dataset: iterable of {"image": [batch, H, W, C], "label": [batch]} batches.
+
+  Returns:
+    {"accuracy": float, "num_examples": N}.
+  """
+  preds, labels = _predictions(representation_fn, dataset)
+  return {"accuracy": float(np.mean(preds == labels)), "num_examples": int(labels.size)}
+
+
 def compute_matched_accuracy(representation_fn, dataset, num_classes: int) -> Dict:
   """Matched accuracy of argmax(representation_fn(images)) on a labelled dataset.
 
@@ -61,12 +84,7 @@ def compute_matched_accuracy(representation_fn, dataset, num_classes: int) -> Di
   Returns:
     `matched_accuracy`'s dict plus {"num_examples": N}.
   """
-  preds, labels = [], []
-  for batch in dataset:
-    scores = np.asarray(representation_fn(batch["image"]))
-    preds.append(np.argmax(scores, axis=-1))
-    labels.append(np.asarray(batch["label"]))
-  preds, labels = np.concatenate(preds), np.concatenate(labels)
+  preds, labels = _predictions(representation_fn, dataset)
   result = matched_accuracy(preds, labels, num_classes)
   result["num_examples"] = int(labels.size)
   return result

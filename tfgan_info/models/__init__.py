@@ -1,15 +1,18 @@
-"""One module per model, all on `base.TwoPlayerModel`; the GANs share `gan.GAN`'s train_step."""
+"""One module per model, all on `base.TwoPlayerModel`; the GANs share `gan.GAN`'s train_step.
 
+Each model registers itself in its own file (`registry.register`); importing this package
+registers the shipped ones. ``registry.get(name)`` is the only way the shared modules reach a
+model.
+"""
+
+from tfgan_info.models import registry
 from tfgan_info.models.age import AGE
 from tfgan_info.models.conditional_gan import ConditionalGAN
 from tfgan_info.models.gan import GAN
 from tfgan_info.models.infogan import InfoGAN
 from tfgan_info.models.ss_infogan import SSInfoGAN
 
-MODELS = {
-    "age": AGE,
-    "cgan": ConditionalGAN,
-    "gan": GAN,
-    "infogan": InfoGAN,
-    "ssinfogan": SSInfoGAN,
-}
+# The --model of a config that names none (Config(), a flagfile without --model).
+DEFAULT_MODEL = "infogan"
+
+__all__ = ["DEFAULT_MODEL", "AGE", "ConditionalGAN", "GAN", "InfoGAN", "SSInfoGAN", "registry"]

@@ -28,18 +28,44 @@ balance; ``"sum"`` uses the KL itself, which is M times larger (measured on MNIS
 BUILD.md: the divergence terms then swamp L_Z and e(g(z)) stays unrelated to z).
 """
 
+import dataclasses
 from typing import Tuple
 
 import tensorflow as tf
 
+from tfgan_info import data as data_lib
+from tfgan_info import grids
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
+from tfgan_info import networks
+from tfgan_info import params as P
+from tfgan_info import signatures as sig
+from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
 
 
 KL_REDUCTIONS = ("mean", "sum")
 
 
+@dataclasses.dataclass(frozen=True)
+class AGEParams:
+  generator_steps: int = P.field(2, "g steps per e step.", lower=1)
+  lambda_z: float = P.field(
+      1000.0, "lambda, weight of the latent reconstruction ||z - e(g(z))||^2 in the g step.",
+      lower=0.0)
+  mu_x: float = P.field(
+      10.0, "mu, weight of the image reconstruction ||x - g(e(x))|| in the e step.", lower=0.0)
+  image_loss: str = P.field("l1", "Norm of the image reconstruction.",
+                            choices=losses.IMAGE_RECONSTRUCTION_LOSSES)
+  latent_loss: str = P.field("l2", "Distance of the latent reconstruction.",
+                             choices=losses.LATENT_RECONSTRUCTION_LOSSES)
+  kl_reduction: str = P.field(
+      "mean", "Divergence = textbook KL divided by the latent width ('mean', the official "
+      "code's scale, which lambda and mu were tuned for) or the KL itself ('sum').",
+      choices=KL_REDUCTIONS)
+
+
+@registry.register("age", AGEParams)
 class AGE(TwoPlayerModel):
   """Generator g and encoder e trained with the AGE game.
 
@@ -92,6 +118,66 @@ class AGE(TwoPlayerModel):
     self.mu_x = float(mu_x)
     self.image_loss = image_loss
     self.latent_loss = latent_loss
+
+  # -- the registration's interface ---------------------------------------------------------
+  grid_real_images = 40  # the "reconstructions" grid: 40 test images and their g(e(x))
+
+  @classmethod
+  def from_config(cls, config):
+    spec = latents_lib.LatentSpec.from_config(config.model)
+    generator, encoder = networks.build_age_networks(
+        config.model.architecture, spec.noise_dim, data_lib.IMAGE_SHAPES[config.data.dataset])
+    return cls(generator, encoder, spec, seed=config.runtime.seed,
+               **dataclasses.asdict(config.params))
+
+  def image_grids(self, seed=0, real_images=None):
+    """"samples", and "reconstructions" of ``real_images``: pairs of columns, a real image x
+    next to g(e(x))."""
+    out = super().image_grids(seed)
+    if real_images is not None:
+      real = tf.constant(real_images[:(len(real_images) // 5) * 5], tf.float32)
+      out["reconstructions"] = grids.pair_grid(real.numpy(), self.reconstruct(real).numpy())
+    return out
+
+  @property
+  def image_shape(self) -> Tuple[int, int, int]:
+    return tuple(self.generator.output_shape[1:])
+
+  def serving_networks(self):
+    if not self.built:  # ExportArchive tracks built models only: call it once.
+      self(tf.ones([1, self.latent_spec.noise_dim]))
+    if not self.encoder.built:
+      self.encode(tf.zeros((1,) + self.image_shape))
+    return [self.generator, self.encoder]
+
+  def serving_signatures(self):
+    """generate (noise: z, projected onto the sphere), encode, reconstruct, sample."""
+    spec = self.latent_spec
+    images_spec = sig.images_spec(self.image_shape)
+
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise")])
+    def generate(noise):
+      return {"images": self.generate(sig.checked("generate", noise=noise)["noise"],
+                                      training=False)}
+
+    @tf.function(input_signature=[images_spec])
+    def encode(images):
+      return {"codes": self.encode(sig.checked("encode", images=images)["images"],
+                                   training=False)}
+
+    @tf.function(input_signature=[images_spec])
+    def reconstruct(images):
+      images = sig.checked("reconstruct", images=images)["images"]
+      return {"images": self.reconstruct(images, training=False)}
+
+    @tf.function(input_signature=sig.count_and_seed_specs())
+    def sample(count, seed):
+      count, seed = sig.checked_count("sample", count, seed)
+      noise, _ = spec.sample(count, sig.stateless_seed(seed))
+      return {"images": self.generate(noise, training=False), "noise": noise}
+    return {"generate": generate, "encode": encode, "reconstruct": reconstruct,
+            "sample": sample}
 
   def tracked_names(self) -> Tuple[str, ...]:
     return ("e_loss", "g_loss", "kl_real", "kl_fake", "recon_x", "recon_z")

@@ -7,28 +7,16 @@ turns per-example losses into one optimizer update (convention 3). `gan.GAN` (D 
 `age.AGE` (encoder e against generator g) define the games.
 """
 
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import keras
+import numpy as np
 import tensorflow as tf
 
+from tfgan_info import data as data_lib
 from tfgan_info import distribute
+from tfgan_info import grids
 from tfgan_info import latents as latents_lib
-
-
-def replica_slice(global_tensor, per_replica_batch):
-  """The rows of a global batch that belong to the current replica."""
-  ctx = tf.distribute.get_replica_context()
-  if ctx is None or ctx.num_replicas_in_sync == 1:
-    return global_tensor
-  start = tf.cast(ctx.replica_id_in_sync_group, tf.int32) * per_replica_batch
-  return global_tensor[start:start + per_replica_batch]
-
-
-def num_replicas() -> int:
-  """Replicas in sync in the current replica context (1 outside a strategy)."""
-  ctx = tf.distribute.get_replica_context()
-  return 1 if ctx is None else ctx.num_replicas_in_sync
 
 
 class TwoPlayerModel(keras.Model):
@@ -45,6 +33,46 @@ class TwoPlayerModel(keras.Model):
   players: Tuple[str, str] = ("d", "g")
   # TensorBoard group of each reported scalar: its tag is "<group>/<name>" (default "train").
   summary_groups: Dict[str, str] = {}
+  registered_name = ""  # the --model name, set by `registry.register`
+  grid_real_images = 0  # real test images ``image_grids`` needs (0: none)
+  default_signature = "generate"  # the endpoint also exported as serving_default
+
+  # -- what a registered model declares (docs/design.md, "Adding a model") ----------------
+  @classmethod
+  def from_config(cls, config) -> "TwoPlayerModel":
+    """The model of a `config.Config` (networks built; call inside the strategy scope).
+
+    ``config.params`` is this model's parameter dataclass (its registration's).
+
+    Raises:
+      ValueError: for settings the model cannot train with.
+    """
+    raise NotImplementedError
+
+  @classmethod
+  def train_batches(cls, ds: tf.data.Dataset, config) -> tf.data.Dataset:
+    """The training batches from the shuffled train split ``ds`` of {"image", "label"}:
+    `data.pipeline` (seeded shuffle, repeat, batches of data.batch_size). A model that needs
+    another stream (ss-InfoGAN's labelled subset) overrides this."""
+    dc = config.data
+    return data_lib.pipeline(ds, dc.batch_size, seed=config.runtime.seed, cache=dc.cache,
+                             shuffle_buffer=dc.shuffle_buffer)
+
+  def image_grids(self, seed: int = 0, real_images=None) -> Dict[str, np.ndarray]:
+    """The training-time image grids (TensorBoard ``images/<name>``, model_dir/images/):
+    `grids.generator_grids` of ``generate``. ``real_images`` [n, H, W, C] are the first
+    ``grid_real_images`` test images (None when that is 0)."""
+    del real_images
+    return grids.generator_grids(self.generate, self.latent_spec, seed=seed)
+
+  def serving_networks(self) -> List[keras.Model]:
+    """The networks the endpoints use, built (an export tracks these weights only)."""
+    raise NotImplementedError
+
+  def serving_signatures(self) -> Dict[str, tf.types.experimental.GenericFunction]:
+    """{endpoint name: tf.function with an input_signature}, in export order; inputs checked
+    with `signatures.checked` (see tfgan_info/export.py for the endpoints of each kind)."""
+    raise NotImplementedError
 
   def __init__(self, latent_spec: latents_lib.LatentSpec, seed: int = 0, **kwargs):
     super().__init__(**kwargs)
@@ -117,8 +145,8 @@ class TwoPlayerModel(keras.Model):
     Every replica draws the same global batch from the model's seed generator and keeps its
     own rows, so a step under MirroredStrategy sees the same random values as on one device.
     """
-    values = sample_fn(batch_size * num_replicas(), self.seed_generator.next())
-    return tf.nest.map_structure(lambda t: replica_slice(t, batch_size), values)
+    values = sample_fn(batch_size * distribute.num_replicas(), self.seed_generator.next())
+    return tf.nest.map_structure(lambda t: distribute.replica_slice(t, batch_size), values)
 
   def sample_latents(self, batch_size) -> Tuple[tf.Tensor, tf.Tensor]:
     """(noise [batch, noise_dim], codes [batch, code_dim]) for this replica, from the priors."""
@@ -142,7 +170,7 @@ class TwoPlayerModel(keras.Model):
       loss = tf.nn.compute_average_loss(per_example)
       if extra is not None:
         # Gradients are summed over replicas: each replica carries 1/replicas of the term.
-        loss += extra / num_replicas()
+        loss += extra / distribute.num_replicas()
     grads = tape.gradient(loss, variables)
     self.optimizers[player].apply_gradients(zip(grads, variables))
     return report

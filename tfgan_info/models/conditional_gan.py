@@ -8,12 +8,25 @@ concatenated to z, and D by projection (`networks.Discriminator`). The GAN base 
 labels of generated images as its one categorical code, uniformly over the K classes.
 """
 
+import dataclasses
+
 import tensorflow as tf
 
+from tfgan_info import data as data_lib
 from tfgan_info import losses
-from tfgan_info.models.gan import GAN
+from tfgan_info import params as P
+from tfgan_info import signatures as sig
+from tfgan_info.models import registry
+from tfgan_info.models.gan import GAN, GANParams
 
 
+@dataclasses.dataclass(frozen=True)
+class ConditionalGANParams(GANParams):
+  mismatch_weight: float = P.field(
+      1.0, "Weight of D's loss on real images paired with wrong labels.", lower=0.0)
+
+
+@registry.register("cgan", ConditionalGANParams)
 class ConditionalGAN(GAN):
   """GAN whose G and D both see the class label.
 
@@ -28,7 +41,6 @@ class ConditionalGAN(GAN):
     ValueError: if the codes are not one categorical code, D is unconditional or w < 0.
   """
 
-  conditional = True
   summary_groups = {**GAN.summary_groups, "d_mismatch": "discriminator"}
 
   def __init__(self, generator, discriminator, latent_spec, mismatch_weight: float = 1.0,
@@ -43,6 +55,34 @@ class ConditionalGAN(GAN):
       raise ValueError(f"mismatch_weight must be >= 0, got {mismatch_weight}")
     self.mismatch_weight = float(mismatch_weight)
     super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+  @classmethod
+  def network_options(cls, config, spec):
+    """G takes the noise and the labels (through an embedding), D projects a label
+    embedding."""
+    dataset = config.data.dataset
+    num_classes = data_lib.NUM_CLASSES[dataset]
+    if not num_classes:
+      raise ValueError(f"--model=cgan needs class labels, and {dataset} has none")
+    if spec.to_spec() != f"cat:{num_classes}":
+      raise ValueError(f"--model=cgan conditions on the {num_classes} labels of {dataset}: "
+                       f"set --codes=cat:{num_classes}")
+    return dict(input_dim=spec.noise_dim, q_dim=0, num_classes=num_classes)
+
+  def generate_signature(self):
+    """``generate``: noise [N, noise_dim], labels int32 [N] in [0, K) -> {"images"}."""
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, self.latent_spec.noise_dim], tf.float32, name="noise"),
+        tf.TensorSpec([None], tf.int32, name="labels")])
+    def generate(noise, labels):
+      inputs = sig.checked("generate", noise=noise, labels=labels)
+      labels = sig.checked_labels("generate", inputs["labels"], self.num_classes)
+      return {"images": self.generate(inputs["noise"], labels, training=False)}
+    return generate
+
+  def sample_outputs(self, noise, codes):
+    """GAN's, and "labels" int32 [N] (the classes of the one-hot codes)."""
+    return dict(super().sample_outputs(noise, codes), labels=self.labels_of(codes))
 
   @property
   def num_classes(self) -> int:

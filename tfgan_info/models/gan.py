@@ -7,17 +7,32 @@ subclasses change what the steps compute through hooks (`discriminate`, `real_co
 DCGAN is this model with convolutional networks (Radford et al. 2015).
 """
 
+import dataclasses
 from typing import Dict, Tuple
 
 import tensorflow as tf
 
+from tfgan_info import data as data_lib
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
+from tfgan_info import networks
+from tfgan_info import params as P
+from tfgan_info import signatures as sig
+from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
 
 
+@dataclasses.dataclass(frozen=True)
+class GANParams:
+  """The parameters of a GAN (and, as the base of theirs, of every GAN of the package)."""
+  generator_loss: str = P.field("non_saturating", "Generator objective.",
+                                choices=lambda: sorted(losses.GENERATOR_LOSSES))
+
+
+@registry.register("gan", GANParams)
 class GAN(TwoPlayerModel):
-  """Generator G and discriminator D trained with the GAN objective.
+  """Generator G and discriminator D trained with the GAN objective (DCGAN: with
+  --architecture=dcgan).
 
   Args:
     generator: keras.Model, [batch, noise_dim + code_dim] -> images.
@@ -42,6 +57,69 @@ class GAN(TwoPlayerModel):
     self.build()
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
 
+  # -- the registration's interface (docs/design.md, "Adding a model") -------------------
+  @classmethod
+  def network_options(cls, config, spec: latents_lib.LatentSpec) -> Dict[str, object]:
+    """The keyword arguments of `networks.build_gan_networks` beyond the architecture and
+    image shape: input_dim (G's input width), q_dim (Q head width(s), 0: none) and
+    num_classes (> 0: a conditional pair).
+
+    Raises:
+      ValueError: if the latent spec does not fit the model.
+    """
+    del config
+    return dict(input_dim=spec.noise_dim + spec.code_dim, q_dim=0, num_classes=0)
+
+  @classmethod
+  def model_kwargs(cls, config) -> Dict[str, object]:
+    """The constructor's keyword arguments from ``config.params`` (default: all of them)."""
+    return dataclasses.asdict(config.params)
+
+  @classmethod
+  def from_config(cls, config):
+    spec = latents_lib.LatentSpec.from_config(config.model)
+    options = cls.network_options(config, spec)
+    generator, discriminator = networks.build_gan_networks(
+        config.model.architecture, image_shape=data_lib.IMAGE_SHAPES[config.data.dataset],
+        **options)
+    return cls(generator, discriminator, spec, seed=config.runtime.seed,
+               **cls.model_kwargs(config))
+
+  @property
+  def image_shape(self) -> Tuple[int, int, int]:
+    return tuple(self.generator.output_shape[1:])
+
+  def serving_networks(self):
+    """G only: D's weights are not needed to serve a plain or conditional GAN."""
+    return [self.generator]
+
+  def generate_signature(self):
+    """``generate``: noise [N, noise_dim], codes [N, code_dim] -> {"images"}."""
+    spec = self.latent_spec
+
+    @tf.function(input_signature=[
+        tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise"),
+        tf.TensorSpec([None, spec.code_dim], tf.float32, name="codes")])
+    def generate(noise, codes):
+      inputs = sig.checked("generate", noise=noise, codes=codes)
+      return {"images": self.generate(inputs["noise"], inputs["codes"], training=False)}
+    return generate
+
+  def sample_outputs(self, noise, codes) -> Dict[str, tf.Tensor]:
+    """The outputs of ``sample`` for prior draws noise [N, noise_dim], codes [N, code_dim]."""
+    return {"images": self.generate(noise, codes, training=False), "noise": noise,
+            "codes": codes}
+
+  def serving_signatures(self):
+    spec = self.latent_spec
+
+    @tf.function(input_signature=sig.count_and_seed_specs())
+    def sample(count, seed):
+      count, seed = sig.checked_count("sample", count, seed)
+      noise, codes = spec.sample(count, sig.stateless_seed(seed))
+      return self.sample_outputs(noise, codes)
+    return {"generate": self.generate_signature(), "sample": sample}
+
   def tracked_names(self) -> Tuple[str, ...]:
     return ("d_loss", "g_loss", "d_real", "d_fake")
 
@@ -65,7 +143,6 @@ class GAN(TwoPlayerModel):
 
   # -- hooks -----------------------------------------------------------------------------
   q_in_discriminator_step = False  # whether code_terms also enter the D-step loss
-  conditional = False  # whether G and D take labels (the codes of a conditional GAN)
 
   def discriminate(self, images, codes, training=False):
     """D's (logits [batch, 1], Q output or None) for images and the codes they were made with.

@@ -11,16 +11,31 @@ learns is ``q_step``:
   head (on the D step's fake batch); the G step minimises the G loss - lambda L_I over G alone.
 """
 
+import dataclasses
 from typing import Tuple
 
 import tensorflow as tf
 
 from tfgan_info import losses
-from tfgan_info.models.gan import GAN
+from tfgan_info import params as P
+from tfgan_info import posterior
+from tfgan_info import signatures as sig
+from tfgan_info.models import registry
+from tfgan_info.models.gan import GAN, GANParams
 
 Q_STEPS = ("d", "g")
 
 
+@dataclasses.dataclass(frozen=True)
+class InfoGANParams(GANParams):
+  lambda_cat: float = P.field(1.0, "Weight of L_I for categorical codes.", lower=0.0)
+  lambda_cont: float = P.field(0.1, "Weight of L_I for continuous codes.", lower=0.0)
+  q_step: str = P.field(
+      "g", "Train the Q head in the G+Q step with G's optimizer ('g'), or Q head and shared "
+      "body with D's optimizer in the D step ('d', openai/InfoGAN).", choices=Q_STEPS)
+
+
+@registry.register("infogan", InfoGANParams)
 class InfoGAN(GAN):
   """GAN with structured codes and a Q head on D's body.
 
@@ -46,6 +61,24 @@ class InfoGAN(GAN):
     self.lambda_cont = float(lambda_cont)
     self.q_step = q_step
     super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+  @classmethod
+  def network_options(cls, config, spec):
+    return dict(super().network_options(config, spec), q_dim=spec.q_dim)
+
+  def serving_networks(self):
+    """G, and D (body + Q head) for infer_codes."""
+    if not self.discriminator.built:  # e.g. restored and exported without a training step
+      self.discriminator(tf.zeros((1,) + self.image_shape))
+    return [self.generator, self.discriminator]
+
+  def serving_signatures(self):
+    @tf.function(input_signature=[sig.images_spec(self.image_shape)])
+    def infer_codes(images):
+      images = sig.checked("infer_codes", images=images)["images"]
+      probs, means = self.infer_codes(images, training=False)
+      return {"categorical_probs": probs, "continuous_means": means}
+    return dict(super().serving_signatures(), infer_codes=infer_codes)
 
   # L_I in nats: mi_cat (categorical codes, at most mi_cat_bound = H(c)) and mi_cont.
   summary_groups = {**GAN.summary_groups, "mi_cat": "info", "mi_cat_bound": "info",
@@ -82,7 +115,7 @@ class InfoGAN(GAN):
       (mi_cat [batch], mi_cont [batch]) in nats; zeros for a kind with no code.
     """
     spec = self.latent_spec
-    codes, dists = spec.split_codes(codes), spec.q_distributions(q_outputs)
+    codes, dists = spec.split_codes(codes), posterior.q_distributions(spec, q_outputs)
     zero = tf.zeros([tf.shape(q_outputs)[0]])
 
     def bound(indices):
@@ -109,4 +142,5 @@ class InfoGAN(GAN):
     Returns:
       (categorical probabilities [batch, K_total], continuous means [batch, D_total]).
     """
-    return self.latent_spec.q_summaries(self.discriminator.q(images, training=training))
+    return posterior.q_summaries(self.latent_spec,
+                                 self.discriminator.q(images, training=training))

@@ -12,13 +12,43 @@ images. The Q heads learn in the step ``q_step`` names (as `InfoGAN`); the refer
 trains them with D's body in the D step ("d", the default here).
 """
 
+import dataclasses
+
 import tensorflow as tf
 
+from tfgan_info import data as data_lib
 from tfgan_info import losses
-from tfgan_info.models.gan import GAN
-from tfgan_info.models.infogan import InfoGAN
+from tfgan_info import params as P
+from tfgan_info import posterior
+from tfgan_info import signatures as sig
+from tfgan_info.models import registry
+from tfgan_info.models.gan import GAN, GANParams
+from tfgan_info.models.infogan import Q_STEPS, InfoGAN
 
 
+@dataclasses.dataclass(frozen=True)
+class SSInfoGANParams(GANParams):
+  lambda_ss: float = P.field(
+      2.0, "lambda_2, weight of L_IS (labelled real and generated images).", lower=0.0)
+  lambda_us: float = P.field(0.8, "lambda_1, weight of L_I of the unsupervised codes.",
+                             lower=0.0)
+  q_step: str = P.field(
+      "d", "Train the Q heads with D's body and optimizer in the D step ('d', the reference "
+      "code) or with G's optimizer in the G+Q step ('g').", choices=Q_STEPS)
+  # The labelled subset and how often a step's real batch comes from it.
+  num_labeled: int = P.field(
+      132, "Size of the class-balanced labelled subset (chosen by --seed).", lower=1)
+  labeled_fraction: float = P.field(
+      0.0, "Labelled share of the training split; > 0 overrides --num_labeled.", lower=0.0,
+      upper=1.0)
+  unlabeled_prob: float = P.field(
+      -1.0, "Final probability that a step's real batch is unlabelled (-1: the unlabelled "
+      "share of the data, as the reference code).", upper=1.0)
+  unlabeled_prob_ramp_steps: int = P.field(
+      1000, "That probability grows from 0 by 1/N per step (0: constant).", lower=0)
+
+
+@registry.register("ssinfogan", SSInfoGANParams)
 class SSInfoGAN(InfoGAN):
   """InfoGAN whose first (categorical) code is taught by a few labelled real images.
 
@@ -45,6 +75,44 @@ class SSInfoGAN(InfoGAN):
     self.lambda_ss = float(lambda_ss)
     super().__init__(generator, discriminator, latent_spec, q_step=q_step, **kwargs)
 
+  @classmethod
+  def network_options(cls, config, spec):
+    """Separate heads Q_ss (the first code) and Q_us (the others)."""
+    num_labels = data_lib.NUM_CLASSES[config.data.dataset]
+    if not spec.codes or str(spec.codes[0]) != f"cat:{num_labels}":
+      raise ValueError(f"--model=ssinfogan ties the first code to the {num_labels} labels of "
+                       f"{config.data.dataset}: start --codes with cat:{num_labels}")
+    widths = [c.q_dim(spec.learn_std) for c in spec.codes]
+    return dict(GAN.network_options(config, spec), q_dim=(widths[0], sum(widths[1:])))
+
+  @classmethod
+  def model_kwargs(cls, config):
+    p = config.params
+    return dict(generator_loss=p.generator_loss, lambda_ss=p.lambda_ss,
+                lambda_us=p.lambda_us, q_step=p.q_step)
+
+  @classmethod
+  def train_batches(cls, ds, config):
+    """`data.semi_supervised_pipeline` batches: the labelled subset and its schedule are part
+    of the seeded stream."""
+    dc, p = config.data, config.params
+    batches, _ = data_lib.semi_supervised_pipeline(
+        ds, dc.batch_size, p.num_labeled, p.labeled_fraction, seed=config.runtime.seed,
+        unlabeled_prob=None if p.unlabeled_prob < 0 else p.unlabeled_prob,
+        ramp_steps=p.unlabeled_prob_ramp_steps, cache=dc.cache,
+        shuffle_buffer=dc.shuffle_buffer)
+    return batches
+
+  def serving_signatures(self):
+    """InfoGAN's, and ``classify``: Q_ss's class probabilities (c_ss is tied to the labels,
+    so category k is class k)."""
+    @tf.function(input_signature=[sig.images_spec(self.image_shape)])
+    def classify(images):
+      images = sig.checked("classify", images=images)["images"]
+      probs, _ = self.infer_codes(images, training=False)
+      return {"probs": probs[:, :self.num_classes]}
+    return dict(super().serving_signatures(), classify=classify)
+
   summary_groups = {**GAN.summary_groups, "mi_ss": "info", "mi_us": "info",
                     "ss_real_ll": "info", "labeled": "data"}
 
@@ -63,7 +131,7 @@ class SSInfoGAN(InfoGAN):
       q_outputs: [batch, q_dim] Q output ([Q_ss | Q_us]) on G(z, c).
     """
     spec = self.latent_spec
-    parts, dists = spec.split_codes(codes), spec.q_distributions(q_outputs)
+    parts, dists = spec.split_codes(codes), posterior.q_distributions(spec, q_outputs)
     entropies = spec.entropies()
     mi_ss = losses.mutual_information_lower_bound([parts[0]], [dists[0]], [entropies[0]])
     if len(parts) > 1:
@@ -86,7 +154,7 @@ class SSInfoGAN(InfoGAN):
     """
     if q_real is None:
       q_real = self.discriminator.q(data["image"], training=True)
-    q_ss = self.latent_spec.q_distributions(q_real)[0]
+    q_ss = posterior.q_distributions(self.latent_spec, q_real)[0]
     labels = tf.one_hot(tf.cast(data["label"], tf.int32), self.num_classes)
     labeled = tf.cast(data["labeled"], tf.float32)
     log_likelihood = q_ss.log_prob(labels) * labeled

@@ -1,0 +1,94 @@
+"""The config sections, their JSON, and the flat config.json of runs before 2026-12-01."""
+
+import dataclasses
+import json
+import os
+
+import tensorflow as tf
+
+from tests import testutil
+from tfgan_info import config as config_lib
+from tfgan_info.models import registry
+
+TESTDATA = os.path.join(testutil.ROOT, "tests", "testdata")
+
+
+def flat_dict(name):
+  """config.json of a run of configs/<name>.cfg written by the release of 2026-12-01 (the
+  flat layout), with its folders blanked."""
+  with open(os.path.join(TESTDATA, f"flat_config_{name}.json")) as f:
+    return json.load(f)
+
+
+class ConfigTest(tf.test.TestCase):
+
+  def test_every_model_gets_its_own_parameters(self):
+    for entry in registry.entries():
+      config = config_lib.Config(model=config_lib.ModelConfig(model=entry.name))
+      self.assertIs(type(config.params), entry.params_cls)
+      self.assertEqual(config_lib.Config.from_json(config.to_json()), config)
+
+  def test_replace_switches_the_parameters_with_the_model(self):
+    config = config_lib.Config().replace(params={"lambda_cont": 1.0})
+    self.assertEqual(config.params.lambda_cont, 1.0)
+    age = config.replace(model={"model": "age"})
+    self.assertEqual(age.params, registry.get("age").params_cls())
+    ss = config.replace(model={"model": "ssinfogan"}, params={"num_labeled": 10})
+    self.assertEqual((ss.params.num_labeled, ss.params.q_step), (10, "d"))
+    with self.assertRaises(TypeError):
+      config.replace(params={"lambda_z": 3.0})  # not an InfoGAN parameter
+
+  def test_params_must_be_the_models(self):
+    with self.assertRaisesRegex(ValueError, "takes InfoGANParams, got AGEParams"):
+      config_lib.Config(params=registry.get("age").params_cls())
+    with self.assertRaisesRegex(ValueError, "Unknown model 'vae'"):
+      config_lib.Config(model=config_lib.ModelConfig(model="vae"))
+
+  def test_unknown_keys_are_refused(self):
+    d = config_lib.Config().to_dict()
+    d["params"]["lambda_z"] = 3.0
+    with self.assertRaisesRegex(ValueError, r"Unknown infogan params config keys \['lambda_z'\]"):
+      config_lib.Config.from_dict(d)
+    d = config_lib.Config().to_dict()
+    d["data"]["colour"] = 1
+    with self.assertRaisesRegex(ValueError, "Unknown data config keys"):
+      config_lib.Config.from_dict(d)
+
+  def test_flat_config_of_earlier_runs(self):
+    for name, expected in [
+        ("infogan_mnist", dict(generator_loss="non_saturating", lambda_cat=1.0,
+                               lambda_cont=0.1, q_step="g")),
+        ("ssinfogan_mnist", dict(generator_loss="non_saturating", lambda_ss=2.0,
+                                 lambda_us=0.8, q_step="d", num_labeled=132,
+                                 labeled_fraction=0.0, unlabeled_prob=0.9,
+                                 unlabeled_prob_ramp_steps=1000)),
+        ("age_mnist", dict(generator_steps=2, lambda_z=1000.0, mu_x=10.0, image_loss="l1",
+                           latent_loss="l2", kl_reduction="mean"))]:
+      old = flat_dict(name)
+      config = config_lib.Config.from_dict(old)
+      self.assertEqual(dataclasses.asdict(config.params), expected, name)
+      # Every shared field keeps its value; nothing else of the old file is lost but the
+      # other models' parameters.
+      for section, values in config.to_dict().items():
+        if section != "params":
+          for key, value in values.items():
+            self.assertEqual(old[section][key], value, f"{name} {section}.{key}")
+      self.assertEqual(config_lib.config_diff(config, config_lib.Config.from_json(
+          config.to_json())), [])
+
+  def test_flat_config_of_an_unknown_model_is_refused(self):
+    old = flat_dict("infogan_mnist")
+    old["model"]["model"] = "vae"
+    with self.assertRaisesRegex(ValueError, "Unknown model 'vae'"):
+      config_lib.Config.from_dict(old)
+
+  def test_every_field_is_documented(self):
+    sections = [cls for _, cls, _ in config_lib.SECTIONS] + [
+        e.params_cls for e in registry.entries()]
+    for cls in sections:
+      for f in dataclasses.fields(cls):
+        self.assertTrue(config_lib.P.meta(f)["help"], f"{cls.__name__}.{f.name}")
+
+
+if __name__ == "__main__":
+  tf.test.main()
