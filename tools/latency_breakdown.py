@@ -29,7 +29,10 @@ def main(argv):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import signatures  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
-  config, calls = train_flags.config_from_flags(), FLAGS.calls
+  try:
+    config, calls = train_flags.config_from_flags(), FLAGS.calls
+  except ValueError as e:
+    sys.exit(f"Error: {e}")
   for i in range(FLAGS.repeats):
     r = benchmarks.serving_latency(config, calls)
     print(f"exported generate, run {i + 1}: p50 {r['p50_ms']:.2f} ms", flush=True)
