@@ -11,6 +11,7 @@ Prints, as p50 over ``--calls`` calls at batch 1:
   without them, called alternately.
 """
 
+import sys
 import tempfile
 
 from absl import app
