@@ -31,5 +31,10 @@ setup(
         "tensorflow-serving-api==2.21.*",
         "grpcio",                        # imported directly by the gRPC client (also a TF dep)
     ],
-    extras_require={"test": ["pytest", "ruff"]},  # ruff: .ci/run lints with .ci/ruff.toml
+    extras_require={
+        "test": ["pytest", "ruff"],  # ruff: .ci/run lints with .ci/ruff.toml
+        # tools/benchmark.py --peers: the PyTorch step of the same networks
+        # (tools/peers/torch_infogan.py); any recent CPU or CUDA build.
+        "peers": ["torch>=2.4"],
+    },
 )

@@ -56,6 +56,101 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
   }
 
 
+def keras_step(config, xla: bool, precision: str = "", params=None):
+  """A timed-window function of the train step of ``config``'s model.
+
+  Builds and compiles the model (steps_per_execution 1, XLA as given, --precision
+  ``precision`` or the config's, ``params`` (a dict) over the model's parameters), runs one
+  step (tracing and compilation) on the real input
+  pipeline, and returns window(steps) -> seconds of ``steps`` more steps, waiting for the
+  last (`timing.time_windows`).
+
+  Returns:
+    (window function, {"first_step_s", "batch_size"}).
+  """
+  import keras  # pylint: disable=g-import-not-at-top
+  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  runtime = {"jit_compile": xla, "steps_per_execution": 1}
+  if precision:
+    runtime["precision"] = precision
+  config = config.replace(runtime=runtime, params=dict(params or {}))
+  keras.utils.set_random_seed(config.runtime.seed)
+  model = train_lib.compile_model(train_lib.build_model(config), config)
+  model.make_train_function()
+  train_fn, batches = model.train_function, iter(train_lib.train_dataset(config))
+  start = time.perf_counter()
+  timing.time_windows(train_fn, batches, 1, 1)
+  info = {"first_step_s": time.perf_counter() - start, "batch_size": config.data.batch_size}
+  return (lambda steps: timing.time_windows(train_fn, batches, steps, 1)[0]), info
+
+
+def process_step(argv, batch_size: int):
+  """A timed-window function of a train step run by a child process (a benchmark peer).
+
+  The child (``argv``, e.g. tools/peers/torch_infogan.py) prints "ready" once set up, then
+  reads a step count per line on stdin, runs that many steps and prints their seconds. The
+  child waits on its stdin between windows, so it does not compete with the parent's
+  windows.
+
+  Returns:
+    (window function, {"batch_size", "first_step_s": its set-up time, "process"}).
+
+  Raises:
+    RuntimeError: if the child exits or answers anything else.
+  """
+  import subprocess  # pylint: disable=g-import-not-at-top
+  start = time.perf_counter()
+  child = subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           text=True, bufsize=1)
+  line = child.stdout.readline().strip()
+  if line != "ready":
+    child.kill()
+    raise RuntimeError(f"{' '.join(argv)} did not start (said {line!r}, exit "
+                       f"{child.poll()})")
+
+  def window(steps):
+    child.stdin.write(f"{steps}\n")
+    child.stdin.flush()
+    answer = child.stdout.readline()
+    if not answer:
+      raise RuntimeError(f"{' '.join(argv)} exited with status {child.wait()}")
+    return float(answer)
+  return window, {"batch_size": batch_size, "first_step_s": time.perf_counter() - start,
+                  "process": " ".join(argv)}
+
+
+def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
+  """Times train steps of several variants side by side, alternating windows.
+
+  Round r times one window of ``window_steps`` steps of every variant, in an order rotated by
+  r (so no variant always runs first after another), after ``warmup_steps`` untimed steps of
+  each. On a shared machine whose speed drifts by 10-20%, the per-round ratio of two variants
+  cancels the drift that a sequential measurement would carry.
+
+  Args:
+    variants: {name: (window function, info with "batch_size")}, e.g. from `keras_step`; the
+      first is the reference of the ratios.
+    warmup_steps, window_steps, windows: steps before timing, per window, and rounds.
+
+  Returns:
+    {name: {"images_per_s" (median over windows), "window_images_per_s" ([windows]),
+    "ratio" (median over rounds of this variant's images/s / the reference's), ...info}}.
+  """
+  names = list(variants)
+  for name in names:
+    variants[name][0](warmup_steps)
+  speeds = {name: [] for name in names}
+  for r in range(windows):
+    for name in names[r % len(names):] + names[:r % len(names)]:
+      window, info = variants[name]
+      speeds[name].append(window_steps * info["batch_size"] / window(window_steps))
+  reference = speeds[names[0]]
+  return {name: dict(variants[name][1], images_per_s=statistics.median(speeds[name]),
+                     window_images_per_s=[round(v, 1) for v in speeds[name]],
+                     ratio=statistics.median(v / ref for v, ref in zip(speeds[name], reference)))
+          for name in names}
+
+
 def serving_latency(config, calls: int, warmup: int = 100):
   """Seconds per batch-1 call of the SavedModel's ``generate`` signature.
 

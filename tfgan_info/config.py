@@ -20,6 +20,7 @@ from tfgan_info import latents
 from tfgan_info import models
 from tfgan_info import networks
 from tfgan_info import params as P
+from tfgan_info import precision as precision_lib
 from tfgan_info.models import registry
 
 
@@ -75,6 +76,10 @@ class RuntimeConfig:
   summary_every: int = P.field(100, "Scalar summary interval (steps).", lower=1)
   image_every: int = P.field(1000, "Traversal image interval (steps).", lower=1)
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
+  precision: str = P.field(
+      "float32", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
+      "mixed_float16 (16-bit compute, float32 variables, losses and outputs).",
+      choices=precision_lib.PRECISIONS)
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
   export_name: str = P.field("", "Export name ('' = the model name).")

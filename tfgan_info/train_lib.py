@@ -18,6 +18,7 @@ from tfgan_info import callbacks as callbacks_lib
 from tfgan_info import data as data_lib
 from tfgan_info import distribute
 from tfgan_info import export as export_lib
+from tfgan_info import precision as precision_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
 
@@ -46,12 +47,14 @@ class TrainingStopped(Exception):
 
 
 def build_model(config: Config):
-  """The model of ``config``, built by its registration (call inside the strategy scope).
+  """The model of ``config``, built by its registration under the dtype policy of
+  --precision (call inside the strategy scope).
 
   Raises:
     ValueError: for an unknown model or settings it cannot train with.
   """
-  return registry.get(config.model.model).model_cls.from_config(config)
+  with precision_lib.policy_scope(config.runtime.precision):
+    return registry.get(config.model.model).model_cls.from_config(config)
 
 
 def learning_rate(base: float, config: Config):
@@ -66,14 +69,16 @@ def learning_rate(base: float, config: Config):
 def compile_model(model, config: Config):
   """Adam optimizers of ``config`` (built now, inside the caller's strategy scope).
 
-  The first gets --d_learning_rate (D, or AGE's encoder), the second --g_learning_rate.
+  The first gets --d_learning_rate (D, or AGE's encoder), the second --g_learning_rate;
+  under --precision=mixed_float16 both scale the loss (`precision.optimizer`).
   """
-  oc = config.optimizer
+  oc, name = config.optimizer, config.runtime.precision
+
+  def adam(base):
+    return precision_lib.optimizer(keras.optimizers.Adam(
+        learning_rate(base, config), beta_1=oc.beta_1, beta_2=oc.beta_2), name)
   model.compile(
-      keras.optimizers.Adam(learning_rate(oc.d_learning_rate, config), beta_1=oc.beta_1,
-                            beta_2=oc.beta_2),
-      keras.optimizers.Adam(learning_rate(oc.g_learning_rate, config), beta_1=oc.beta_1,
-                            beta_2=oc.beta_2),
+      adam(oc.d_learning_rate), adam(oc.g_learning_rate),
       jit_compile=config.runtime.jit_compile,
       steps_per_execution=config.runtime.steps_per_execution)
   model.build_optimizers()

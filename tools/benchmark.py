@@ -33,7 +33,45 @@ def define_flags():
   flags.DEFINE_integer("windows", 5, "Timed windows (the median is reported).", lower_bound=1)
   flags.DEFINE_integer("latency_calls", 1000, "Timed batch-1 calls of the exported generate "
                        "signature (0: skip).", lower_bound=0)
+  flags.DEFINE_list("variants", [],
+                    "Side-by-side mode: precision/xla[/reuse] variants timed in alternating "
+                    "windows in this process, e.g. float32/on,mixed_bfloat16/off,float32/on/"
+                    "reuse (reuse: --reuse_fakes, one G pass per step; the first variant is "
+                    "the reference of the ratios); replaces the sequential runs of --xla.")
+  flags.DEFINE_list("peers", [],
+                    "With --variants: also alternate the PyTorch step of the same networks "
+                    "(tools/peers/torch_infogan.py; modes eager, bf16, compile), each in a "
+                    "child process; needs pip install -e '.[peers]'.")
   flags.DEFINE_string("output", "", "Optional JSON file for the results.")
+
+
+def side_by_side(config, variants):
+  """--variants: builds each precision/xla[/reuse] variant, then alternates their windows."""
+  built = {}
+  for variant in variants:
+    parts = variant.split("/")
+    if len(parts) not in (2, 3) or parts[1] not in ("on", "off") or parts[2:] not in (
+        [], ["reuse"]):
+      sys.exit(f"Error: --variants takes precision/on|off[/reuse], got {variant!r}")
+    params = {"reuse_fakes": True} if parts[2:] else {}
+    try:
+      built[variant] = benchmarks.keras_step(config, parts[1] == "on", parts[0], params)
+    except ValueError as e:
+      sys.exit(f"Error: {e}")
+  peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
+  for mode in FLAGS.peers:
+    try:
+      built[f"torch/{mode}"] = benchmarks.process_step(
+          [sys.executable, peer, f"--mode={mode}"], config.data.batch_size)
+    except RuntimeError as e:
+      sys.exit(f"Error: {e} (install the peers with pip install -e '.[peers]')")
+  results = benchmarks.alternate(built, FLAGS.warmup_steps, FLAGS.window_steps, FLAGS.windows)
+  for name, r in results.items():
+    print(f"{name}: {r['images_per_s']:.0f} images/s (median of {FLAGS.windows} windows of "
+          f"{FLAGS.window_steps} steps, {r['window_images_per_s']}), "
+          f"{r['ratio']:.2f}x {variants[0]} (median per-round ratio), first step "
+          f"{r['first_step_s']:.1f}s", flush=True)
+  return results
 
 
 def main(argv):
@@ -48,6 +86,9 @@ def main(argv):
     sys.exit(f"Error: --xla takes on and/or off, got {bad}")
   results = {"model": config.model.model, "dataset": config.data.dataset,
              "tensorflow": tf.__version__, "cpus": os.cpu_count(), "runs": []}
+  if FLAGS.variants:
+    results["side_by_side"] = side_by_side(config, FLAGS.variants)
+    FLAGS.xla, FLAGS.latency_calls = [], 0
   for setting in FLAGS.xla:
     try:
       r = benchmarks.benchmark(config, setting == "on", FLAGS.warmup_steps,

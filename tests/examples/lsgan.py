@@ -64,17 +64,15 @@ class LSGAN(GAN):
     self.real_target, self.fake_target = float(real_target), float(fake_target)
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
-  def discriminator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
+  def discriminator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     real_output, _ = self.discriminate(data["image"], None, training=True)
-    fake_output, _ = self.discriminate(self.generate(noise, codes, training=True), codes,
-                                       training=True)
+    fake_output, _ = self.discriminate(fake, codes, training=True)
     loss = least_squares_discriminator_loss(real_output, fake_output, self.real_target,
                                             self.fake_target)
     return loss, {"d_loss": loss, "d_real": real_output[:, 0], "d_fake": fake_output[:, 0]}
 
-  def generator_terms(self, data, noise, codes) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
+  def generator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     del data
-    output, _ = self.discriminate(self.generate(noise, codes, training=True), codes,
-                                  training=True)
+    output, _ = self.discriminate(fake, codes, training=True)
     loss = least_squares_generator_loss(output, self.real_target)
     return loss, {"g_loss": loss}

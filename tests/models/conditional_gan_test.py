@@ -76,7 +76,8 @@ class ConditionalGANTest(tf.test.TestCase, parameterized.TestCase):
     data = {"image": tf.constant(images), "label": tf.constant(labels)}
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
     seed_state = model.seed_generator.state.numpy().copy()
-    loss, report = model.discriminator_terms(data, noise, codes)
+    fake = model.generate(noise, codes, training=True)
+    loss, report = model.discriminator_terms(data, codes, fake)
     model.seed_generator.state.assign(seed_state)
     wrong = model.wrong_labels(tf.constant(labels, tf.int32))
     real_logits, _ = model.discriminator(images, labels=labels, training=True)

@@ -38,15 +38,36 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     model = make_gan("mlp", generator_loss="minimax")
     data = next(iter(batches(8)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
-    loss, _ = model.generator_terms(data, noise, codes)
+    loss, _ = model.generator_terms(data, codes, model.generate(noise, codes, training=True))
     self.assertAllLessEqual(loss.numpy(), 0.0)  # log(1 - D(G(z))) <= 0
     model = make_gan("mlp", generator_loss="non_saturating")
-    loss, _ = model.generator_terms(data, noise, codes)
+    loss, _ = model.generator_terms(data, codes, model.generate(noise, codes, training=True))
     self.assertAllGreaterEqual(loss.numpy(), 0.0)  # -log D(G(z)) >= 0
 
   def test_unknown_generator_loss(self):
     with self.assertRaisesRegex(ValueError, "Unknown generator loss"):
       make_gan("mlp", generator_loss="wasserstein")
+
+  def test_reuse_fakes_runs_g_once_and_steps_as_the_pytorch_loop(self):
+    batch = next(iter(batches(8)))
+    lean, ref = make_gan("mlp", reuse_fakes=True), make_gan("mlp")
+    calls = []
+    generate = lean.generate
+    lean.generate = lambda *a, **k: calls.append(1) or generate(*a, **k)
+    report = lean.train_step(batch)  # eager: one call per forward pass
+    self.assertLen(calls, 1)
+    self.assertSetEqual(set(report), {"d_loss", "g_loss", "d_real", "d_fake"})
+    # The reference loop by hand: one draw of latents; D steps on the detached batch; G's
+    # loss is the updated D's score of the same batch.
+    noise, codes = ref.sample_latents(8)
+    fake = ref.generate(noise, codes, training=True)
+    ref.apply_step(lambda: (*ref.discriminator_terms(batch, codes, tf.stop_gradient(fake)),)[:1]
+                   + (None, {}), "d")
+    ref.apply_step(lambda: ref.generator_terms(batch, codes, ref.generate(
+        noise, codes, training=True))[:1] + (None, {}), "g")
+    for a, b in zip(lean.trainable_weights, ref.trainable_weights):
+      self.assertAllClose(a, b, atol=1e-6, msg=a.path)
+    self.assertEqual(int(lean.step_optimizer.iterations), 1)
 
   def test_models_share_one_train_step(self):
     # No model copies the D-step / G-step logic: they only fill GAN's hooks.
@@ -79,7 +100,8 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
     def d_step(real):
       noise, codes = model.sample_latents(batch)
       with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(model.discriminator_terms({"image": real}, noise, codes)[0])
+        fake = model.generate(noise, codes, training=True)
+        loss = tf.reduce_mean(model.discriminator_terms({"image": real}, codes, fake)[0])
       optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
       return loss
 

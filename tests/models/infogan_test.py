@@ -35,8 +35,10 @@ def weights(model):
 
 class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
 
-  def test_one_step_smoke(self):
-    model = make_model()
+  @parameterized.parameters(({},), ({"reuse_fakes": True, "jit": True},),
+                            ({"reuse_fakes": True, "q_step": "d"},))
+  def test_one_step_smoke(self, kwargs):
+    model = make_model(**kwargs)
     before = weights(model)
     history = model.fit(batches(8), epochs=1, verbose=0)
     logs = {k: v[-1] for k, v in history.history.items()}
@@ -68,7 +70,8 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     model = make_model(q_step=q_step)
     data = next(iter(batches(8)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
-    loss, report = model.discriminator_terms(data, noise, codes)
+    fake = model.generate(noise, codes, training=True)
+    loss, report = model.discriminator_terms(data, codes, fake)
     fake = model.generate(noise, codes, training=True)
     _, q = model.discriminator(fake, training=True)
     mi_cat, mi_cont = model.information_terms(codes, q)

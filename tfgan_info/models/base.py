@@ -17,6 +17,7 @@ from tfgan_info import data as data_lib
 from tfgan_info import distribute
 from tfgan_info import grids
 from tfgan_info import latents as latents_lib
+from tfgan_info import precision
 
 
 class TwoPlayerModel(keras.Model):
@@ -164,16 +165,27 @@ class TwoPlayerModel(keras.Model):
     Returns:
       The report dict of loss_fn.
     """
-    variables = self.player_variables(player)
     with tf.GradientTape() as tape:
       per_example, extra, report = loss_fn()
-      loss = tf.nn.compute_average_loss(per_example)
-      if extra is not None:
-        # Gradients are summed over replicas: each replica carries 1/replicas of the term.
-        loss += extra / distribute.num_replicas()
+      loss = self.total_loss(per_example, extra, player)
+    self.update_player(tape, loss, player)
+    return report
+
+  def total_loss(self, per_example, extra, player: str):
+    """The loss ``player``'s optimizer minimises: mean(per_example) over the global batch +
+    extra / replicas (convention 3), scaled for float16 (`precision.scale_loss`)."""
+    loss = tf.nn.compute_average_loss(per_example)
+    if extra is not None:
+      # Gradients are summed over replicas: each replica carries 1/replicas of the term.
+      loss += extra / distribute.num_replicas()
+    return precision.scale_loss(self.optimizers[player], loss)
+
+  def update_player(self, tape: tf.GradientTape, loss, player: str):
+    """Applies the gradients of ``loss`` (`total_loss`, computed under ``tape``) to
+    ``player``'s variables."""
+    variables = self.player_variables(player)
     grads = tape.gradient(loss, variables)
     self.optimizers[player].apply_gradients(zip(grads, variables))
-    return report
 
   def update_trackers(self, report):
     """Feeds the reported values to the trackers and returns their results.

@@ -129,9 +129,9 @@ class ConditionalGAN(GAN):
         tf.shape(labels)[0])
     return (labels + offsets) % k
 
-  def discriminator_terms(self, data, noise, codes):
+  def discriminator_terms(self, data, codes, fake):
     """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels."""
-    loss, report = super().discriminator_terms(data, noise, codes)
+    loss, report = super().discriminator_terms(data, codes, fake)
     wrong = self.wrong_labels(self.labels_of(data["label"]))
     logits, _ = self.discriminator(data["image"], labels=wrong, training=True)
     loss += self.mismatch_weight * losses.wrong_label_discriminator_loss(logits)

@@ -88,8 +88,8 @@ class SSInfoGAN(InfoGAN):
   @classmethod
   def model_kwargs(cls, config):
     p = config.params
-    return dict(generator_loss=p.generator_loss, lambda_ss=p.lambda_ss,
-                lambda_us=p.lambda_us, q_step=p.q_step)
+    return dict(generator_loss=p.generator_loss, reuse_fakes=p.reuse_fakes,
+                lambda_ss=p.lambda_ss, lambda_us=p.lambda_us, q_step=p.q_step)
 
   @classmethod
   def train_batches(cls, ds, config):
@@ -164,10 +164,10 @@ class SSInfoGAN(InfoGAN):
     """With q_step "d": L_IS^1 from the Q output the D step computed on the real batch."""
     return self.supervised_terms(data, real_q)
 
-  def generator_terms(self, data, noise, codes):
+  def generator_terms(self, data, codes, fake):
     """With q_step "g": the G step runs Q on the real batch for L_IS^1 (G's step sees no real
     images otherwise)."""
-    loss, report = super().generator_terms(data, noise, codes)
+    loss, report = super().generator_terms(data, codes, fake)
     if not self.q_in_discriminator_step:
       penalty, supervised = self.supervised_terms(data)
       report.update(supervised)

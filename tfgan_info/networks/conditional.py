@@ -28,4 +28,6 @@ def build_conditional_generator(generator_builder, noise_dim: int, num_classes: 
   embedded = layers.Embedding(num_classes, embedding_dim, name="label_embedding")(labels)
   latent = layers.Concatenate()([noise, embedded])
   body = generator_builder(noise_dim + embedding_dim, image_shape, name="generator_body")
-  return keras.Model([noise, labels], body(latent), name=name)
+  # float32 out under a mixed policy too (a nested model's output has its compute dtype).
+  images = layers.Identity(dtype="float32", name="images")(body(latent))
+  return keras.Model([noise, labels], images, name=name)
