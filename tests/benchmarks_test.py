@@ -1,7 +1,19 @@
+import importlib.util
+import os
+import sys
+import unittest
+
 import tensorflow as tf
 
 from tests import testutil
 from tfgan_info import benchmarks
+
+CHILD = """
+import sys, time
+print("ready", flush=True)
+for line in sys.stdin:
+  print(0.01 * int(line), flush=True)
+"""
 
 
 class BenchmarksTest(tf.test.TestCase):
@@ -26,6 +38,36 @@ class BenchmarksTest(tf.test.TestCase):
       r = benchmarks.serving_latency(config, calls=5, warmup=1)
       self.assertEqual(r["calls"], 5)
       self.assertBetween(r["p50_ms"], 0.0, r["p90_ms"], model)
+
+
+  def test_alternate_rotates_the_order_and_pairs_the_ratios(self):
+    order = []
+
+    def window(name, seconds):
+      return lambda steps: order.append(name) or seconds * steps
+    variants = {"a": (window("a", 0.1), {"batch_size": 10}),
+                "b": (window("b", 0.05), {"batch_size": 10})}
+    r = benchmarks.alternate(variants, warmup_steps=1, window_steps=2, windows=3)
+    self.assertEqual(order, ["a", "b", "a", "b", "b", "a", "a", "b"])  # warm-up, rotated
+    self.assertAllClose([r["a"]["images_per_s"], r["b"]["images_per_s"]], [100.0, 200.0])
+    self.assertAllClose([r["a"]["ratio"], r["b"]["ratio"]], [1.0, 2.0])
+
+  def test_keras_step_and_a_peer_process_side_by_side(self):
+    config = testutil.tiny_config(self.get_temp_dir())
+    variants = {"keras": benchmarks.keras_step(config, xla=False, params={"reuse_fakes": True}),
+                "child": benchmarks.process_step([sys.executable, "-c", CHILD], 8)}
+    r = benchmarks.alternate(variants, warmup_steps=1, window_steps=2, windows=2)
+    self.assertAllClose(r["child"]["images_per_s"], 8 * 2 / 0.02)
+    self.assertGreater(r["keras"]["images_per_s"], 0.0)
+    with self.assertRaisesRegex(RuntimeError, "did not start"):
+      benchmarks.process_step([sys.executable, "-c", "print('no')"], 8)
+
+  @unittest.skipUnless(importlib.util.find_spec("torch"), "pip install -e '.[peers]'")
+  def test_the_pytorch_peer_answers_windows(self):
+    peer = os.path.join(testutil.ROOT, "tools", "peers", "torch_infogan.py")
+    window, info = benchmarks.process_step([sys.executable, peer, "--mode=eager"], 64)
+    self.assertGreater(window(1), 0.0)
+    self.assertEqual(info["batch_size"], 64)
 
 
 if __name__ == "__main__":

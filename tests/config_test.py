@@ -56,9 +56,10 @@ class ConfigTest(tf.test.TestCase):
 
   def test_flat_config_of_earlier_runs(self):
     for name, expected in [
-        ("infogan_mnist", dict(generator_loss="non_saturating", lambda_cat=1.0,
-                               lambda_cont=0.1, q_step="g")),
-        ("ssinfogan_mnist", dict(generator_loss="non_saturating", lambda_ss=2.0,
+        ("infogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
+                               lambda_cat=1.0, lambda_cont=0.1, q_step="g")),
+        ("ssinfogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
+                                 lambda_ss=2.0,
                                  lambda_us=0.8, q_step="d", num_labeled=132,
                                  labeled_fraction=0.0, unlabeled_prob=0.9,
                                  unlabeled_prob_ramp_steps=1000)),
@@ -67,12 +68,14 @@ class ConfigTest(tf.test.TestCase):
       old = flat_dict(name)
       config = config_lib.Config.from_dict(old)
       self.assertEqual(dataclasses.asdict(config.params), expected, name)
-      # Every shared field keeps its value; nothing else of the old file is lost but the
-      # other models' parameters.
+      # Every shared field keeps its value (fields added since take their defaults);
+      # nothing else of the old file is lost but the other models' parameters.
       for section, values in config.to_dict().items():
         if section != "params":
           for key, value in values.items():
-            self.assertEqual(old[section][key], value, f"{name} {section}.{key}")
+            if key in old[section]:
+              self.assertEqual(old[section][key], value, f"{name} {section}.{key}")
+      self.assertEqual(config.runtime.precision, "float32")
       self.assertEqual(config_lib.config_diff(config, config_lib.Config.from_json(
           config.to_json())), [])
 

@@ -61,9 +61,9 @@ def keras_step(config, xla: bool, precision: str = "", params=None):
 
   Builds and compiles the model (steps_per_execution 1, XLA as given, --precision
   ``precision`` or the config's, ``params`` (a dict) over the model's parameters), runs one
-  step (tracing and compilation) on the real input
-  pipeline, and returns window(steps) -> seconds of ``steps`` more steps, waiting for the
-  last (`timing.time_windows`).
+  step (tracing and compilation) on the real input pipeline, and returns
+  window(steps) -> seconds of ``steps`` more steps, waiting for the last
+  (`timing.time_windows`).
 
   Returns:
     (window function, {"first_step_s", "batch_size"}).
@@ -98,10 +98,12 @@ def process_step(argv, batch_size: int):
   Raises:
     RuntimeError: if the child exits or answers anything else.
   """
+  import atexit  # pylint: disable=g-import-not-at-top
   import subprocess  # pylint: disable=g-import-not-at-top
   start = time.perf_counter()
   child = subprocess.Popen(list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            text=True, bufsize=1)
+  atexit.register(child.kill)  # the child lives as long as this process
   line = child.stdout.readline().strip()
   if line != "ready":
     child.kill()

@@ -59,6 +59,9 @@ def side_by_side(config, variants):
     except ValueError as e:
       sys.exit(f"Error: {e}")
   peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
+  if FLAGS.peers and config.model.architecture != "infogan_mnist":
+    sys.exit("Error: the PyTorch peer has the infogan_mnist networks: use "
+             "--flagfile=configs/infogan_mnist.cfg with --peers")
   for mode in FLAGS.peers:
     try:
       built[f"torch/{mode}"] = benchmarks.process_step(
