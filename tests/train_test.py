@@ -71,6 +71,8 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
       ("unknown_model", ["--model=vae"], r"flag --model=vae: value should be one of"),
       ("bad_batch", ["--batch_size=0"], r"flag --batch_size=0: 0 is not a positive integer"),
       ("no_model_dir", ["--model_dir="], r"Error: --model_dir is required"),
+      ("another_models_flag", ["--mismatch_weight=2"],
+       r"Error: --mismatch_weight is a parameter of --model=cgan, not of --model=infogan"),
   )
   def test_bad_flags(self, args, pattern):
     proc = run_cli("tfgan_info.train", "--flagfile=configs/infogan_mnist.cfg", *args)

@@ -12,6 +12,23 @@ import time
 from tfgan_info import timing
 
 
+def _compiled_step(config):
+  """(train function, training dataset, an iterator over it, seconds of the first step) of
+  ``config``'s model, built and compiled with steps_per_execution 1; the first step (tracing
+  and compilation) has run on the iterator."""
+  import keras  # pylint: disable=g-import-not-at-top
+  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  config = config.replace(runtime={"steps_per_execution": 1})
+  keras.utils.set_random_seed(config.runtime.seed)
+  model = train_lib.compile_model(train_lib.build_model(config), config)
+  dataset = train_lib.train_dataset(config)
+  model.make_train_function()
+  batches = iter(dataset)
+  start = time.perf_counter()
+  timing.time_windows(model.train_function, batches, 1, 1)
+  return model.train_function, dataset, batches, time.perf_counter() - start
+
+
 def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: int):
   """Returns {"images_per_s", "window_images_per_s", "input_wait_share", ...} for one setting.
 
@@ -24,20 +41,10 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
     {"xla", "batch_size", "images_per_s" (median window), "window_images_per_s" ([windows]),
      "images_per_s_input_in_memory", "input_wait_share" (in [0, 1]), "first_step_s"}.
   """
-  import keras  # pylint: disable=g-import-not-at-top
-  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
-  config = config.replace(runtime={"jit_compile": xla, "steps_per_execution": 1})
-  keras.utils.set_random_seed(config.runtime.seed)
-  model = train_lib.compile_model(train_lib.build_model(config), config)
-  dataset = train_lib.train_dataset(config)
-  model.make_train_function()
-  train_fn = model.train_function
+  config = config.replace(runtime={"jit_compile": xla})
+  train_fn, dataset, real, compile_s = _compiled_step(config)
   batch = config.data.batch_size
 
-  real = iter(dataset)
-  compile_start = time.perf_counter()
-  timing.time_windows(train_fn, real, 1, 1)
-  compile_s = time.perf_counter() - compile_start
   timing.time_windows(train_fn, real, warmup_steps, 1)
   real_s = timing.time_windows(train_fn, real, window_steps, windows)
   held = iter(dataset.take(1).cache().repeat())
@@ -68,19 +75,12 @@ def keras_step(config, xla: bool, precision: str = "", params=None):
   Returns:
     (window function, {"first_step_s", "batch_size"}).
   """
-  import keras  # pylint: disable=g-import-not-at-top
-  from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
-  runtime = {"jit_compile": xla, "steps_per_execution": 1}
+  runtime = {"jit_compile": xla}
   if precision:
     runtime["precision"] = precision
   config = config.replace(runtime=runtime, params=dict(params or {}))
-  keras.utils.set_random_seed(config.runtime.seed)
-  model = train_lib.compile_model(train_lib.build_model(config), config)
-  model.make_train_function()
-  train_fn, batches = model.train_function, iter(train_lib.train_dataset(config))
-  start = time.perf_counter()
-  timing.time_windows(train_fn, batches, 1, 1)
-  info = {"first_step_s": time.perf_counter() - start, "batch_size": config.data.batch_size}
+  train_fn, _, batches, first_step_s = _compiled_step(config)
+  info = {"first_step_s": first_step_s, "batch_size": config.data.batch_size}
   return (lambda steps: timing.time_windows(train_fn, batches, steps, 1)[0]), info
 
 

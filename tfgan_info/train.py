@@ -88,11 +88,11 @@ def config_from_flags(flag_values: flags.FlagValues = FLAGS) -> config_lib.Confi
   model = sections["model"].model
   params_cls = registry.get(model).params_cls
   own = {f.name for f in dataclasses.fields(params_cls)}
-  given = {name: flag_values[name].value for name in param_owners()
+  owners = param_owners()
+  given = {name: flag_values[name].value for name in owners
            if flag_values[name].value is not None}
   foreign = sorted(set(given) - own)
   if foreign:
-    owners = param_owners()
     raise ValueError(
         "; ".join(f"--{n} is a parameter of --model={'|'.join(m for m, _ in owners[n])}"
                   for n in foreign) +
@@ -194,8 +194,8 @@ def main(argv):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
-  config = config_from_flags()
   try:
+    config = config_from_flags()
     latents.parse_codes(config.model.codes)
     train_lib.run(config)
   except train_lib.TrainingStopped as e:

@@ -31,6 +31,7 @@ BUILD.md: the divergence terms then swamp L_Z and e(g(z)) stays unrelated to z).
 import dataclasses
 from typing import Tuple
 
+import numpy as np
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
@@ -135,13 +136,9 @@ class AGE(TwoPlayerModel):
     next to g(e(x))."""
     out = super().image_grids(seed)
     if real_images is not None:
-      real = tf.constant(real_images[:(len(real_images) // 5) * 5], tf.float32)
-      out["reconstructions"] = grids.pair_grid(real.numpy(), self.reconstruct(real).numpy())
+      real = np.asarray(real_images, np.float32)
+      out["reconstructions"] = grids.pair_grid(real, self.reconstruct(real).numpy())
     return out
-
-  @property
-  def image_shape(self) -> Tuple[int, int, int]:
-    return tuple(self.generator.output_shape[1:])
 
   def serving_networks(self):
     if not self.built:  # ExportArchive tracks built models only: call it once.

@@ -66,6 +66,11 @@ class TwoPlayerModel(keras.Model):
     del real_images
     return grids.generator_grids(self.generate, self.latent_spec, seed=seed)
 
+  @property
+  def image_shape(self) -> Tuple[int, int, int]:
+    """(H, W, C) of the images: the output of every model's ``generator``."""
+    return tuple(self.generator.output_shape[1:])
+
   def serving_networks(self) -> List[keras.Model]:
     """The networks the endpoints use, built (an export tracks these weights only)."""
     raise NotImplementedError

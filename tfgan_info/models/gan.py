@@ -92,10 +92,6 @@ class GAN(TwoPlayerModel):
     return cls(generator, discriminator, spec, seed=config.runtime.seed,
                **cls.model_kwargs(config))
 
-  @property
-  def image_shape(self) -> Tuple[int, int, int]:
-    return tuple(self.generator.output_shape[1:])
-
   def serving_networks(self):
     """G only: D's weights are not needed to serve a plain or conditional GAN."""
     return [self.generator]

@@ -85,11 +85,16 @@ class SSInfoGAN(InfoGAN):
     widths = [c.q_dim(spec.learn_std) for c in spec.codes]
     return dict(GAN.network_options(config, spec), q_dim=(widths[0], sum(widths[1:])))
 
+  # Parameters of the labelled stream (`train_batches`), not of the constructor.
+  PIPELINE_PARAMS = ("num_labeled", "labeled_fraction", "unlabeled_prob",
+                     "unlabeled_prob_ramp_steps")
+
   @classmethod
   def model_kwargs(cls, config):
-    p = config.params
-    return dict(generator_loss=p.generator_loss, reuse_fakes=p.reuse_fakes,
-                lambda_ss=p.lambda_ss, lambda_us=p.lambda_us, q_step=p.q_step)
+    kwargs = super().model_kwargs(config)
+    for name in cls.PIPELINE_PARAMS:
+      del kwargs[name]
+    return kwargs
 
   @classmethod
   def train_batches(cls, ds, config):
