@@ -40,6 +40,31 @@ class BenchmarksTest(tf.test.TestCase):
       self.assertBetween(r["p50_ms"], 0.0, r["p90_ms"], model)
 
 
+  def test_keras_step_with_steps_per_execution(self):
+    config = testutil.tiny_config(self.get_temp_dir())
+    window, info = benchmarks.keras_step(config, xla=False, steps_per_execution=2)
+    self.assertGreater(window(4), 0.0)
+    with self.assertRaisesRegex(ValueError, "not a multiple of steps_per_execution 2"):
+      window(3)
+    self.assertEqual(info["batch_size"], 8)
+
+  def test_compare_exports(self):
+    from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
+    from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+    config = testutil.tiny_config("")
+    model = train_lib.build_model(config)
+    half = train_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
+    paths = {"float32": export_lib.export(model, self.get_temp_dir(), "a", 1),
+             "bfloat16": export_lib.export(half, self.get_temp_dir(), "b", 1)}
+    r = benchmarks.compare_exports(paths, calls=3, rounds=2, batch_size=4, warmup=1)
+    self.assertEqual(list(r), ["float32", "bfloat16"])
+    self.assertEqual(r["float32"]["p50_ratio"], 1.0)
+    self.assertEqual(r["float32"]["max_abs_diff"], 0.0)
+    self.assertBetween(r["bfloat16"]["max_abs_diff"], 1e-6, 0.05)  # bfloat16 rounding
+    for v in r.values():
+      self.assertBetween(v["p50_ms"], 0.0, v["p90_ms"])
+      self.assertGreater(v["images_per_s"], 0.0)
+
   def test_alternate_rotates_the_order_and_pairs_the_ratios(self):
     order = []
 

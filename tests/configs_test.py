@@ -43,9 +43,11 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_configs_include_base(self):
     for name in CONFIGS:
       with open(os.path.join(testutil.ROOT, "configs", f"{name}.cfg")) as f:
-        self.assertIn("--flagfile=configs/base.cfg", f.read(), name)
+        text = f.read()
+      self.assertIn("--flagfile=configs/base.cfg", text, name)
       config = parse(name)
-      self.assertEqual(config.data.batch_size, 64, name)  # from base.cfg
+      if "\n--batch_size=" not in text:  # a reference recipe may set its own
+        self.assertEqual(config.data.batch_size, 64, name)  # from base.cfg
       self.assertEqual(config.runtime.model_dir, f"runs/{name}", name)
 
   def test_a_parameter_flag_defaults_to_the_models_own_default(self):

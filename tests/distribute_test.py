@@ -126,6 +126,25 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
         worst = max(worst, np.linalg.norm(b - a) / np.linalg.norm(update))
     print(f"{self.id()}: worst variable's update error / update norm {worst:.1e}")
 
+  def test_xla_with_replicas_is_refused(self):
+    config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "xla"), train_steps=1,
+                                  strategy="mirrored", jit_compile=True)
+    with self.assertRaisesRegex(ValueError, "one XLA cluster on one device"):
+      train_lib.run(config)
+    self.assertFalse(os.path.exists(config.runtime.model_dir))
+
+  def test_keras_cannot_compile_a_mirrored_step(self):
+    # Why the refusal above (docs/design.md, "Precision and XLA"): Keras 3.15 compiles
+    # strategy.run as one XLA cluster, which cannot read replica 1's variables. The plainest
+    # Keras model fails so; when a Keras release passes this, allow XLA with replicas.
+    with distribute.get_strategy("mirrored").scope():
+      model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+      model.compile(keras.optimizers.SGD(0.1), "mse", jit_compile=True)
+    x = np.ones((8, 3), np.float32)
+    with self.assertRaisesRegex(tf.errors.InvalidArgumentError,
+                                "Trying to access resource .*replica_1"):
+      model.fit(x, x[:, :1], batch_size=4, epochs=1, verbose=0)
+
   def test_mirrored_run_equals_one_device_run(self):
     # train_lib.run end to end (Adam, real data pipeline, checkpoints, export), one step.
     config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "one"), train_steps=1)

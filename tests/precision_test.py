@@ -9,6 +9,7 @@ import tensorflow as tf
 from absl.testing import parameterized
 
 from tests import testutil
+from tfgan_info import config as config_lib
 from tfgan_info import precision
 from tfgan_info import train_lib
 
@@ -51,6 +52,60 @@ class PrecisionTest(tf.test.TestCase, parameterized.TestCase):
     for endpoint, fn in loaded.signatures.items():
       for out, spec in fn.structured_outputs.items():
         self.assertIn(spec.dtype, (tf.float32, tf.int32), f"{endpoint}/{out}")
+
+  @parameterized.product(architecture=["infogan_mnist", "dcgan", "mlp"],
+                         policy=["mixed_bfloat16", "mixed_float16"])
+  def test_optimal_discriminator_value(self, architecture, policy):
+    # The optimal-discriminator check of tests/losses_test.py through a network built in 16
+    # bits: with D's output layer zeroed, D = 1/2 on every image, and the D-step loss is
+    # 2 ln 2 (Goodfellow et al. 2014, Thm. 1) to float32 round-off, because the logits and the
+    # loss stay float32 while the body computes in 16 bits.
+    config = testutil.tiny_config(self.get_temp_dir()).replace(
+        model=dict(model="infogan", architecture=architecture), runtime={"precision": policy})
+    keras.utils.set_random_seed(0)
+    model = train_lib.build_model(config)
+    data = next(iter(train_lib.train_dataset(config)))
+    noise, codes = model.sample_latents(config.data.batch_size)
+    fake = model.generate(noise, codes, training=True)
+    head = model.discriminator.d_head
+    head(tf.zeros((1,) + tuple(head.input_shape[1:])))
+    for v in head.weights:
+      v.assign(tf.zeros_like(v))
+    self.assertEqual(model.discriminator.body.compute_dtype, policy.split("_")[1])
+    loss, report = model.discriminator_terms(data, codes, fake)
+    self.assertEqual(loss.dtype, tf.float32)
+    self.assertAllClose(report["d_loss"], np.full(config.data.batch_size, 2 * np.log(2)),
+                        rtol=1e-6)
+
+  def test_auto_picks_the_policy_of_the_hardware(self):
+    self.assertEqual(precision.choose([]), "float32")
+    self.assertEqual(precision.choose([(8, 0), (9, 0)]), "mixed_bfloat16")  # A100, H100
+    self.assertEqual(precision.choose([(7, 5)]), "mixed_float16")  # T4
+    self.assertEqual(precision.choose([(8, 6), (7, 0)]), "mixed_float16")  # the weakest decides
+    self.assertEqual(precision.choose([(6, 1)]), "float32")
+    self.assertEqual(precision.resolve("mixed_float16"), "mixed_float16")
+    if not tf.config.list_physical_devices("GPU"):
+      self.assertEqual(precision.resolve("auto"), "float32")
+    with self.assertRaisesRegex(ValueError, "Unknown precision"):
+      precision.resolve("float64")
+
+  def test_auto_is_resolved_once_and_kept_on_resume(self):
+    model_dir = os.path.join(self.get_temp_dir(), "auto")
+    config = testutil.tiny_config(model_dir, train_steps=2)
+    self.assertEqual(config.runtime.precision, "auto")  # the default
+    expected = precision.resolve("auto")
+    self.assertEqual(train_lib.resolve_precision(config).runtime.precision, expected)
+    bf16 = config.replace(runtime={"precision": "mixed_bfloat16"})
+    train_lib.prepare_model_dir(bf16)
+    # The run in model_dir trained in bfloat16: auto resumes it so, on any machine.
+    self.assertEqual(train_lib.resolve_precision(config).runtime.precision, "mixed_bfloat16")
+    self.assertFalse(train_lib.check_model_dir(train_lib.resolve_precision(config)))
+    self.assertEqual(train_lib.resolve_precision(config.replace(runtime={"overwrite": True}))
+                     .runtime.precision, expected)
+    model, _ = train_lib.run(config.replace(runtime={"train_steps": 1}))
+    self.assertEqual(model.generator.compute_dtype, "bfloat16")
+    stored = config_lib.read_run_config(model_dir)
+    self.assertEqual(stored.runtime.precision, "mixed_bfloat16")
 
   def test_a_resume_keeps_the_precision(self):
     model_dir = os.path.join(self.get_temp_dir(), "resume")

@@ -151,6 +151,32 @@ class TrainLibTest(tf.test.TestCase):
     self.assertIn("checkpoints/ (every 2 steps)\n",  # multi-worker: no save on a signal
                   train_lib.describe_start(config, 0, 0.0, on_signal=False))
 
+  def test_bfloat16_weight_export(self):
+    # Re-running a finished run with --export_weights=bfloat16 adds a second SavedModel with
+    # bfloat16 weights (float32 inputs and outputs) beside the float32 one, and leaves the
+    # float32 export alone; the two generate the same images to bfloat16 rounding.
+    model_dir = os.path.join(self.get_temp_dir(), "bf16")
+    config = testutil.tiny_config(model_dir, train_steps=2)
+    _, path32 = train_lib.run(config)
+    _, path16 = train_lib.run(config.replace(runtime={"export_weights": "bfloat16"}))
+    self.assertEqual(path16, os.path.join(model_dir, "export", "infogan_bfloat16", "2"))
+    self.assertTrue(os.path.isdir(path32))
+    full, half = tf.saved_model.load(path32), tf.saved_model.load(path16)
+    self.assertEqual(set(full.signatures), set(half.signatures))
+    self.assertIn(tf.bfloat16, {v.dtype for v in half.variables})
+    self.assertNotIn(tf.bfloat16, {v.dtype for v in full.variables})
+    rng = np.random.default_rng(0)
+    specs = full.signatures["generate"].structured_input_signature[1]
+    inputs = {name: tf.constant(rng.uniform(-1, 1, [16] + spec.shape.as_list()[1:]), tf.float32)
+              for name, spec in specs.items()}
+    a = full.signatures["generate"](**inputs)["images"]
+    b = half.signatures["generate"](**inputs)["images"]
+    self.assertEqual(b.dtype, tf.float32)
+    error = float(tf.reduce_max(tf.abs(a - b)))
+    print(f"bfloat16 export: max |float32 - bfloat16| = {error:.4f}")
+    self.assertLess(error, 0.05)
+    self.assertGreater(error, 0.0)  # the weights were rounded
+
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")
     head = [b["image"].numpy() for b in train_lib.train_dataset(config).take(5)]

@@ -13,12 +13,12 @@ from tfgan_info import timing
 
 
 def _compiled_step(config):
-  """(train function, training dataset, an iterator over it, seconds of the first step) of
-  ``config``'s model, built and compiled with steps_per_execution 1; the first step (tracing
-  and compilation) has run on the iterator."""
+  """(train function, training dataset, an iterator over it, seconds of the first call) of
+  ``config``'s model, built and compiled with its steps_per_execution (each call of the train
+  function runs that many steps); the first call (tracing and compilation) has run on the
+  iterator."""
   import keras  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
-  config = config.replace(runtime={"steps_per_execution": 1})
   keras.utils.set_random_seed(config.runtime.seed)
   model = train_lib.compile_model(train_lib.build_model(config), config)
   dataset = train_lib.train_dataset(config)
@@ -41,7 +41,7 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
     {"xla", "batch_size", "images_per_s" (median window), "window_images_per_s" ([windows]),
      "images_per_s_input_in_memory", "input_wait_share" (in [0, 1]), "first_step_s"}.
   """
-  config = config.replace(runtime={"jit_compile": xla})
+  config = config.replace(runtime={"jit_compile": xla, "steps_per_execution": 1})
   train_fn, dataset, real, compile_s = _compiled_step(config)
   batch = config.data.batch_size
 
@@ -63,25 +63,32 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
   }
 
 
-def keras_step(config, xla: bool, precision: str = "", params=None):
+def keras_step(config, xla: bool, precision: str = "", params=None,
+               steps_per_execution: int = 1):
   """A timed-window function of the train step of ``config``'s model.
 
-  Builds and compiles the model (steps_per_execution 1, XLA as given, --precision
-  ``precision`` or the config's, ``params`` (a dict) over the model's parameters), runs one
-  step (tracing and compilation) on the real input pipeline, and returns
-  window(steps) -> seconds of ``steps`` more steps, waiting for the last
-  (`timing.time_windows`).
+  Builds and compiles the model (XLA as given, --precision ``precision`` or the config's,
+  ``params`` (a dict) over the model's parameters, ``steps_per_execution`` steps per call of
+  the train function), runs one call (tracing and compilation) on the real input pipeline,
+  and returns window(steps) -> seconds of ``steps`` more steps (a multiple of
+  ``steps_per_execution``), waiting for the last (`timing.time_windows`).
 
   Returns:
     (window function, {"first_step_s", "batch_size"}).
   """
-  runtime = {"jit_compile": xla}
+  runtime = {"jit_compile": xla, "steps_per_execution": steps_per_execution}
   if precision:
     runtime["precision"] = precision
   config = config.replace(runtime=runtime, params=dict(params or {}))
   train_fn, _, batches, first_step_s = _compiled_step(config)
   info = {"first_step_s": first_step_s, "batch_size": config.data.batch_size}
-  return (lambda steps: timing.time_windows(train_fn, batches, steps, 1)[0]), info
+
+  def window(steps):
+    if steps % steps_per_execution:
+      raise ValueError(f"{steps} steps are not a multiple of steps_per_execution "
+                       f"{steps_per_execution}")
+    return timing.time_windows(train_fn, batches, steps // steps_per_execution, 1)[0]
+  return window, info
 
 
 def process_step(argv, batch_size: int):
@@ -156,7 +163,8 @@ def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
 def serving_latency(config, calls: int, warmup: int = 100):
   """Seconds per batch-1 call of the SavedModel's ``generate`` signature.
 
-  The model of ``config`` (untrained: the cost does not depend on the weights) is exported to
+  The model of ``config`` (untrained: the cost does not depend on the weights; with the
+  weights of --export_weights) is exported to
   a temporary folder and reloaded with `tf.saved_model.load`; each call's inputs are one
   sample of the priors (`serving.example_inputs`: e.g. noise [1, 62] and codes [1, 12]), fed as
   TF Serving feeds them: by name, to ``loaded.signatures["generate"]``, and each call waits for
@@ -172,7 +180,8 @@ def serving_latency(config, calls: int, warmup: int = 100):
   from tfgan_info import serving  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
   with tempfile.TemporaryDirectory() as tmp:
-    path = export_lib.export(train_lib.build_model(config), tmp, "latency", 1)
+    model = train_lib.serving_model(train_lib.build_model(config), config)  # --export_weights
+    path = export_lib.export(model, tmp, "latency", 1)
     loaded = tf.saved_model.load(path)
     generate = loaded.signatures["generate"]
     specs, _ = serving.signature_specs(loaded, "generate")
@@ -182,3 +191,54 @@ def serving_latency(config, calls: int, warmup: int = 100):
     times = timing.call_seconds(lambda: generate(**inputs)["images"].numpy(), calls, warmup)
   return {"p50_ms": 1e3 * float(np.median(times)),
           "p90_ms": 1e3 * float(np.percentile(times, 90)), "calls": calls}
+
+
+def compare_exports(paths, calls: int, rounds: int = 5, batch_size: int = 64, warmup: int = 50):
+  """Side-by-side latency and agreement of SavedModels of one model (e.g. the float32 and the
+  bfloat16-weight export of a run, --export_weights).
+
+  Each export is loaded with `tf.saved_model.load` and its ``generate`` signature fed by name,
+  as TF Serving feeds it, with one sample of the priors (`serving.example_inputs`). Round r
+  times ``calls`` batch-1 calls and ``calls // 10`` (at least 1) calls at ``batch_size`` of
+  every export, in an order rotated by r, so the machine's drift cancels in the ratios.
+
+  Args:
+    paths: {name: SavedModel folder}; the first is the reference.
+    calls: timed batch-1 calls per export and round.
+
+  Returns:
+    {name: {"p50_ms", "p90_ms" (batch 1, over all rounds), "images_per_s" (at batch_size,
+    median call), "p50_ratio" (median over rounds of p50 / the reference's p50),
+    "max_abs_diff" (of the images at batch_size against the reference's, [-1, 1] pixels)}}.
+  """
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import serving  # pylint: disable=g-import-not-at-top
+  names = list(paths)
+  loaded = {name: tf.saved_model.load(path) for name, path in paths.items()}
+  reference = loaded[names[0]]
+  specs, _ = serving.signature_specs(reference, "generate")
+  feeds = {}
+  for count in (1, batch_size):
+    values = serving.example_inputs(specs, count, 0, serving.prior_sample(reference, count, 0))
+    feeds[count] = {name: tf.constant(value) for name, value in values.items()}
+  fns = {name: m.signatures["generate"] for name, m in loaded.items()}
+  single = {n: [] for n in names}
+  batched = {n: [] for n in names}
+  p50s = {n: [] for n in names}
+  for r in range(rounds):
+    for name in names[r % len(names):] + names[:r % len(names)]:
+      fn = fns[name]
+      one = timing.call_seconds(lambda: fn(**feeds[1])["images"].numpy(), calls, warmup)
+      many = timing.call_seconds(lambda: fn(**feeds[batch_size])["images"].numpy(),
+                                 max(1, calls // 10), 2)
+      single[name] += one
+      batched[name] += many
+      p50s[name].append(float(np.median(one)))
+  images = {n: fns[n](**feeds[batch_size])["images"].numpy() for n in names}
+  return {n: {"p50_ms": 1e3 * float(np.median(single[n])),
+              "p90_ms": 1e3 * float(np.percentile(single[n], 90)),
+              "images_per_s": batch_size / float(np.median(batched[n])),
+              "p50_ratio": float(np.median([a / b for a, b in zip(p50s[n], p50s[names[0]])])),
+              "max_abs_diff": float(np.abs(images[n] - images[names[0]]).max())}
+          for n in names}

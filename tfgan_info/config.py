@@ -77,12 +77,17 @@ class RuntimeConfig:
   image_every: int = P.field(1000, "Traversal image interval (steps).", lower=1)
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
   precision: str = P.field(
-      "float32", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
-      "mixed_float16 (16-bit compute, float32 variables, losses and outputs).",
-      choices=precision_lib.PRECISIONS)
+      "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
+      "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: float32 "
+      "on a CPU, mixed_bfloat16 on Ampere and later GPUs, mixed_float16 on Volta / Turing "
+      "(a resume keeps the run's).", choices=precision_lib.PRECISIONS)
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
-  export_name: str = P.field("", "Export name ('' = the model name).")
+  export_name: str = P.field("", "Export name ('' = the model name, with _bfloat16 for "
+                             "--export_weights=bfloat16).")
+  export_weights: str = P.field(
+      "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
+      "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))
   overwrite: bool = P.field(False, "Delete model_dir if it holds a different run.")
   verbose: int = P.field(
       1, "Progress output: 0 (none), 1 (a line per --steps_per_epoch steps, refreshed in place "
@@ -118,8 +123,10 @@ class Config:
 
   @property
   def export_name(self) -> str:
-    """The model name under model_dir/export/: --export_name, or the model's name."""
-    return self.runtime.export_name or self.model.model
+    """The model name under model_dir/export/: --export_name, or the model's name (plus
+    "_bfloat16" for a bfloat16-weight export)."""
+    suffix = "_bfloat16" if self.runtime.export_weights == "bfloat16" else ""
+    return self.runtime.export_name or self.model.model + suffix
 
   def to_dict(self) -> Dict[str, Any]:
     return dataclasses.asdict(self)
@@ -136,6 +143,9 @@ class Config:
     """
     if "params" not in d:
       d = upgrade_flat_dict(d)
+    if "precision" not in d.get("runtime", {"precision": None}):
+      # Written before --precision existed (2026-12-01): those runs trained in float32.
+      d = dict(d, runtime=dict(d["runtime"], precision="float32"))
     parts = {}
     for name, section_cls, _ in SECTIONS:
       parts[name] = _section(name, section_cls, d.get(name, {}))
@@ -206,7 +216,7 @@ RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy",
-    "export_name"})
+    "export_name", "export_weights"})
 
 
 def run_identity(config: Config) -> Dict[str, Any]:

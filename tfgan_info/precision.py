@@ -3,13 +3,18 @@
 ``float32`` computes everything in float32. ``mixed_bfloat16`` and ``mixed_float16`` are Keras
 mixed-precision policies (keras.io guides/mixed_precision): layers compute in the 16-bit type
 while their variables stay float32. What stays float32 regardless (docs/design.md,
-"Precision"):
+"Precision and XLA"):
 
 - every network's last layer is built with ``dtype="float32"`` (G's tanh, D's logits, the Q
   head, the encoder's normalisation), so the losses, the ``tfp`` posteriors of the Q head
   (`posterior.q_distributions` also casts) and the exported endpoints see float32;
 - batch-norm statistics and moving averages (Keras normalises 16-bit inputs in float32);
 - optimizer state (the variables are float32).
+
+``auto`` (the default of --precision) picks one of them for the machine (`resolve`): float32
+on a CPU, mixed_bfloat16 on GPUs with bfloat16 tensor cores (compute capability 8.0 and
+later), mixed_float16 on Volta / Turing (7.x). A run records the policy it resolved to in its
+config.json, and a resume keeps it (`train_lib.run`).
 
 float16 also needs loss scaling against gradient underflow: `optimizer` wraps the optimizer in
 `keras.optimizers.LossScaleOptimizer`, and `models.base.TwoPlayerModel.apply_step` scales the
@@ -20,21 +25,60 @@ import contextlib
 
 import keras
 
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
+PRECISIONS = ("auto",) + POLICIES
+# Policies of a serving copy (`train_lib.serving_model`): weights and compute in bfloat16.
+WEIGHT_POLICIES = ("bfloat16",)
 
 
-@contextlib.contextmanager
-def policy_scope(name: str):
-  """Builds layers under the Keras dtype policy ``name`` inside the block, then restores the
-  previous global policy (layers keep the policy they were built with).
+def choose(gpu_capabilities) -> str:
+  """The policy ``auto`` stands for, given the (major, minor) compute capabilities of the
+  visible GPUs ([] on a CPU-only machine).
+
+  On a CPU float32 is the fastest: XLA:CPU computes bf16 dots and convolutions in float32
+  and only adds conversions, and without XLA TensorFlow's bf16 convolution gradients take a
+  slow path (BUILD.md, "Precision"). bfloat16 needs Ampere (8.0) or later; Volta and Turing
+  (7.x) have float16 tensor cores only; older GPUs compute 16-bit types no faster.
+  """
+  caps = [tuple(c) for c in gpu_capabilities]
+  if not caps:
+    return "float32"
+  if min(caps) >= (8, 0):
+    return "mixed_bfloat16"
+  if min(caps) >= (7, 0):
+    return "mixed_float16"
+  return "float32"
+
+
+def gpu_capabilities():
+  """[(major, minor)] compute capability of each visible GPU ((0, 0) where unknown)."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  return [tuple(tf.config.experimental.get_device_details(g).get("compute_capability", (0, 0)))
+          for g in tf.config.list_physical_devices("GPU")]
+
+
+def resolve(name: str) -> str:
+  """``name``, or for ``auto`` the policy this machine trains fastest with (`choose`).
 
   Raises:
     ValueError: for an unknown name.
   """
   if name not in PRECISIONS:
     raise ValueError(f"Unknown precision {name!r}: use one of {PRECISIONS}")
+  return choose(gpu_capabilities()) if name == "auto" else name
+
+
+@contextlib.contextmanager
+def policy_scope(name: str):
+  """Builds layers under the Keras dtype policy ``name`` (``auto``: `resolve`) inside the
+  block, then restores the previous global policy (layers keep the policy they were built
+  with).
+
+  Raises:
+    ValueError: for an unknown name.
+  """
   previous = keras.config.dtype_policy()
-  keras.config.set_dtype_policy(name)
+  keras.config.set_dtype_policy(name if name in WEIGHT_POLICIES else resolve(name))
   try:
     yield
   finally:
@@ -42,8 +86,9 @@ def policy_scope(name: str):
 
 
 def optimizer(opt: keras.optimizers.Optimizer, name: str) -> keras.optimizers.Optimizer:
-  """``opt``, wrapped for dynamic loss scaling under mixed_float16."""
-  if name == "mixed_float16":
+  """``opt``, wrapped for dynamic loss scaling under mixed_float16 (``name`` as in
+  `policy_scope`)."""
+  if resolve(name) == "mixed_float16":
     return keras.optimizers.LossScaleOptimizer(opt)
   return opt
 

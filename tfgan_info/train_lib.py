@@ -57,6 +57,22 @@ def build_model(config: Config):
     return registry.get(config.model.model).model_cls.from_config(config)
 
 
+def serving_model(model, config: Config):
+  """The model to export: ``model``, or for --export_weights=bfloat16 a copy of it built
+  under the bfloat16 policy (weights and compute in bfloat16 but for the float32 last layers,
+  docs/design.md "Exports"), holding ``model``'s weights rounded to bfloat16."""
+  if config.runtime.export_weights == "float32":
+    return model
+  with precision_lib.policy_scope(config.runtime.export_weights):
+    copy = registry.get(config.model.model).model_cls.from_config(config)
+  for ours, theirs in zip(copy.serving_networks(), model.serving_networks(), strict=True):
+    for a, b in zip(ours.weights, theirs.weights, strict=True):
+      if a.shape != b.shape:
+        raise AssertionError(f"{a.path} {a.shape} != {b.path} {b.shape}")
+      a.assign(tf.cast(b, a.dtype))
+  return copy
+
+
 def learning_rate(base: float, config: Config):
   """``base``, or a staircase decay by lr_decay_rate every lr_decay_steps optimizer steps."""
   oc = config.optimizer
@@ -89,6 +105,21 @@ def make_checkpoint(model) -> tf.train.Checkpoint:
   """Weights, optimizer moments and the latent seed state of ``model``."""
   optimizers = {f"{player}_optimizer": opt for player, opt in model.optimizers.items()}
   return tf.train.Checkpoint(model=model, seed_state=model.seed_generator.state, **optimizers)
+
+
+def resolve_precision(config: Config) -> Config:
+  """``config`` with --precision=auto replaced by a policy: the one model_dir's run trained
+  with (a resume keeps it, whatever this machine is), else the one this machine trains
+  fastest with (`precision.resolve`)."""
+  if config.runtime.precision != "auto":
+    return config
+  path = os.path.join(config.runtime.model_dir, "config.json")
+  if config.runtime.model_dir and tf.io.gfile.exists(path) and not config.runtime.overwrite:
+    with tf.io.gfile.GFile(path) as f:
+      name = Config.from_json(f.read()).runtime.precision
+  else:
+    name = precision_lib.resolve("auto")
+  return config.replace(runtime={"precision": name})
 
 
 def check_model_dir(config: Config) -> bool:
@@ -251,15 +282,21 @@ def run(config: Config):
   Raises:
     TrainingStopped: on SIGINT / SIGTERM, after the checkpoint is saved.
   """
-  rc = config.runtime
   check_runtime(config)
+  config = resolve_precision(config)
+  rc = config.runtime
   # First: a multi-worker strategy must set up its collectives before TensorFlow runs an op.
   strategy = distribute.get_strategy(rc.strategy)
   keras.utils.set_random_seed(rc.seed)
   replicas = strategy.num_replicas_in_sync
   if replicas > 1 and rc.jit_compile:
-    raise ValueError(f"--jit_compile=true does not work with {replicas} replicas (XLA cannot "
-                     "reach variables on other devices): set --jit_compile=false")
+    # Keras 3.15 compiles strategy.run, all replicas, as one XLA cluster placed on one device,
+    # which cannot read the other replicas' variables; and TensorFlow keeps the synchronised
+    # batch norm's and the optimizer's all-reduces (merge_call) out of XLA except on GPUs
+    # (docs/design.md, "Precision and XLA").
+    raise ValueError(f"--jit_compile=true does not work with {replicas} replicas (Keras "
+                     "compiles all replicas' step as one XLA cluster on one device, which "
+                     "cannot reach the variables of the others): set --jit_compile=false")
   if config.data.batch_size % replicas:
     raise ValueError(f"--batch_size={config.data.batch_size} must be a multiple of the "
                      f"{replicas} replicas")
@@ -319,7 +356,7 @@ def run(config: Config):
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   name = config.export_name
-  path = export_lib.export(model, out_dir, name, done)
+  path = export_lib.export(serving_model(model, config), out_dir, name, done)
   if chief:
     if done > step:
       took = callbacks_lib.format_duration(time.monotonic() - started)

@@ -34,28 +34,52 @@ def define_flags():
   flags.DEFINE_integer("latency_calls", 1000, "Timed batch-1 calls of the exported generate "
                        "signature (0: skip).", lower_bound=0)
   flags.DEFINE_list("variants", [],
-                    "Side-by-side mode: precision/xla[/reuse] variants timed in alternating "
-                    "windows in this process, e.g. float32/on,mixed_bfloat16/off,float32/on/"
-                    "reuse (reuse: --reuse_fakes, one G pass per step; the first variant is "
-                    "the reference of the ratios); replaces the sequential runs of --xla.")
+                    "Side-by-side mode: precision/xla[/reuse][/spe<K>] variants timed in "
+                    "alternating windows in this process, e.g. float32/on,mixed_bfloat16/off,"
+                    "float32/on/reuse,float32/on/spe10 (reuse: --reuse_fakes, one G pass per "
+                    "step; spe<K>: --steps_per_execution=K; the first variant is the "
+                    "reference of the ratios); replaces the sequential runs of --xla.")
   flags.DEFINE_list("peers", [],
                     "With --variants: also alternate the PyTorch step of the same networks "
                     "(tools/peers/torch_infogan.py; modes eager, bf16, compile), each in a "
                     "child process; needs pip install -e '.[peers]'.")
+  flags.DEFINE_list("exports", [],
+                    "Export mode: SavedModel folders of one model (e.g. a run's export/infogan/"
+                    "<step> and export/infogan_bfloat16/<step>, --export_weights), whose "
+                    "generate signatures are timed in alternating rounds (--latency_calls "
+                    "batch-1 calls each, --windows rounds) against the first; replaces the "
+                    "other modes.")
   flags.DEFINE_string("output", "", "Optional JSON file for the results.")
 
 
+def parse_variant(variant):
+  """precision/on|off[/reuse][/spe<K>] -> (precision, xla, params, steps_per_execution)."""
+  parts = variant.split("/")
+  if len(parts) < 2 or parts[1] not in ("on", "off"):
+    raise ValueError(f"--variants takes precision/on|off[/reuse][/spe<K>], got {variant!r}")
+  params, spe = {}, 1
+  for option in parts[2:]:
+    if option == "reuse":
+      params["reuse_fakes"] = True
+    elif option.startswith("spe") and option[3:].isdigit() and int(option[3:]) >= 1:
+      spe = int(option[3:])
+    else:
+      raise ValueError(f"Unknown option {option!r} in --variants={variant!r}: use reuse or "
+                       "spe<K> (K train steps per compiled call, --steps_per_execution)")
+  return parts[0], parts[1] == "on", params, spe
+
+
 def side_by_side(config, variants):
-  """--variants: builds each precision/xla[/reuse] variant, then alternates their windows."""
+  """--variants: builds each precision/xla[/reuse][/spe<K>] variant, then alternates their
+  windows."""
   built = {}
   for variant in variants:
-    parts = variant.split("/")
-    if len(parts) not in (2, 3) or parts[1] not in ("on", "off") or parts[2:] not in (
-        [], ["reuse"]):
-      sys.exit(f"Error: --variants takes precision/on|off[/reuse], got {variant!r}")
-    params = {"reuse_fakes": True} if parts[2:] else {}
     try:
-      built[variant] = benchmarks.keras_step(config, parts[1] == "on", parts[0], params)
+      precision, xla, params, spe = parse_variant(variant)
+      if FLAGS.window_steps % spe or FLAGS.warmup_steps % spe:
+        raise ValueError(f"--window_steps and --warmup_steps must be multiples of {spe} "
+                         f"for {variant}")
+      built[variant] = benchmarks.keras_step(config, xla, precision, params, spe)
     except ValueError as e:
       sys.exit(f"Error: {e}")
   peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
@@ -77,9 +101,31 @@ def side_by_side(config, variants):
   return results
 
 
+def compare_exports():
+  """--exports: latency at batch 1, images/s at batch 64 and agreement with the first."""
+  try:
+    results = benchmarks.compare_exports({p: p for p in FLAGS.exports},
+                                         max(1, FLAGS.latency_calls), FLAGS.windows)
+  except (OSError, ValueError) as e:
+    sys.exit(f"Error: {e}")
+  for path, r in results.items():
+    print(f"{path}: generate batch 1 p50 {r['p50_ms']:.3f} ms, p90 {r['p90_ms']:.3f} ms "
+          f"({r['p50_ratio']:.2f}x the first's p50, median of {FLAGS.windows} rounds); batch "
+          f"64: {r['images_per_s']:.0f} images/s; max |difference| from the first "
+          f"{r['max_abs_diff']:.4f}", flush=True)
+  return results
+
+
 def main(argv):
   del argv
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  if FLAGS.exports:
+    results = {"exports": compare_exports(), "tensorflow": tf.__version__,
+               "cpus": os.cpu_count()}
+    if FLAGS.output:
+      with open(FLAGS.output, "w") as f:
+        json.dump(results, f, indent=2)
+    return
   try:
     config = train_flags.config_from_flags()
   except ValueError as e:
