@@ -35,6 +35,16 @@ class EvaluateTest(tf.test.TestCase):
 
     self.assertNotIn("classifier_fid", results)
 
+    # After a bfloat16 re-export the run's export is that one; --export_name picks another.
+    train_lib.run(testutil.tiny_config(model_dir, train_steps=2, export_weights="bfloat16"))
+    half = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
+    self.assertTrue(half["export"].endswith(os.path.join("export", "infogan_bfloat16", "2")))
+    self.assertGreater(half["c1_matched_accuracy"], 0.0)
+    again = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0, export_name="infogan")
+    self.assertEqual(again["c1_matched_accuracy"], results["c1_matched_accuracy"])
+    with self.assertRaisesRegex(FileNotFoundError, "No SavedModel version"):
+      evaluate.evaluate(model_dir, num_samples=0, export_name="none")
+
   def test_sample_quality_of_a_conditional_gan(self):
     model_dir = os.path.join(self.get_temp_dir(), "cgan_run")
     config = testutil.tiny_config(model_dir, train_steps=2).replace(

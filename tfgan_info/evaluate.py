@@ -47,6 +47,10 @@ def define_flags():
                       "Override the run's --raw_data_dir (offline raw files).")
   flags.DEFINE_string("data_dir", None, "Override the run's tfds --data_dir.")
   flags.DEFINE_string("split", "test", "Dataset split to evaluate on.")
+  flags.DEFINE_string("export_name", "",
+                      "Model name under model_dir/export/ ('' = the run's: the name its last "
+                      "training command exported to, e.g. infogan, or infogan_bfloat16 after "
+                      "--export_weights=bfloat16).")
   flags.DEFINE_integer("batch_size", 500, "Evaluation batch size.", lower_bound=1)
   flags.DEFINE_string("classifier_dir", "",
                       "Folder of the domain classifier (tools/train_classifier.py); default "
@@ -242,7 +246,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
              num_samples: int = 10000, seed: int = 0, inception: bool = False,
              inception_weights: str = "imagenet", inception_samples: int = 10000,
              probe_labels=(100, 1000), disentanglement_points: int = 10000,
-             disentanglement_eval_points: int = 5000):
+             disentanglement_eval_points: int = 5000, export_name: str = ""):
   """Computes the metrics of the run in ``model_dir`` and writes results/metrics.json.
 
   Args:
@@ -260,6 +264,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       dataset with ground-truth factors, whose train split is 737,280 images).
     disentanglement_points, disentanglement_eval_points: training / evaluation points of each
       disentanglement metric.
+    export_name: the export to evaluate ("" = the run's `Config.export_name`).
 
   Returns:
     The metrics dict.
@@ -275,7 +280,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
   config = read_run_config(model_dir)
-  path = export_lib.latest_export(model_dir, config.export_name)
+  path = export_lib.latest_export(model_dir, export_name or config.export_name)
   loaded = tf.saved_model.load(path)
   spec = latents.LatentSpec.from_config(config.model)
 
@@ -360,7 +365,7 @@ def main(argv):
                        FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
                        FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
                        probe_labels, FLAGS.disentanglement_points,
-                       FLAGS.disentanglement_eval_points)
+                       FLAGS.disentanglement_eval_points, FLAGS.export_name)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

@@ -35,10 +35,13 @@ def choose(gpu_capabilities) -> str:
   """The policy ``auto`` stands for, given the (major, minor) compute capabilities of the
   visible GPUs ([] on a CPU-only machine).
 
-  On a CPU float32 is the fastest: XLA:CPU computes bf16 dots and convolutions in float32
-  and only adds conversions, and without XLA TensorFlow's bf16 convolution gradients take a
-  slow path (BUILD.md, "Precision"). bfloat16 needs Ampere (8.0) or later; Volta and Turing
-  (7.x) have float16 tensor cores only; older GPUs compute 16-bit types no faster.
+  On a CPU, float32: without AVX512_BF16, XLA:CPU computes bf16 dots and convolutions in
+  float32 and only adds conversions, and without XLA TensorFlow's bf16 convolution gradients
+  take a slow path (BUILD.md, "Precision, the single-pass step and the PyTorch peer"); with
+  AVX512_BF16, bf16 was faster only without XLA, and is left to an explicit
+  --precision=mixed_bfloat16 --jit_compile=false. On GPUs: bfloat16 needs Ampere (8.0) or
+  later; Volta and Turing (7.x) have float16 tensor cores only; older GPUs compute 16-bit
+  types no faster.
   """
   caps = [tuple(c) for c in gpu_capabilities]
   if not caps:
