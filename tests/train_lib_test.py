@@ -63,7 +63,7 @@ class TrainLibTest(tf.test.TestCase):
     self.assertEqual(model_step(model), 5)
     self.assertEqual(path, os.path.join(model_dir, "export", "infogan", "5"))
     with open(os.path.join(model_dir, "config.json")) as f:
-      self.assertEqual(json.load(f), config.to_dict())
+      self.assertEqual(json.load(f), train_lib.resolve_precision(config).to_dict())
     ckpt = tf.train.latest_checkpoint(os.path.join(model_dir, "checkpoints"))
     self.assertTrue(ckpt.endswith("ckpt-5"))
     self.assertTrue(os.path.exists(os.path.join(model_dir, "images", "traversal_code1.png")))

@@ -103,8 +103,8 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
     self.assertTrue(proc.stdout.startswith("Train a GAN of the InfoGAN family"))
     self.assertIn("usage: python3 -m tfgan_info.train --flagfile=configs/<model>_<dataset>.cfg",
                   proc.stdout)
-    self.assertIn("configs/infogan_dsprites.cfg     InfoGAN on procedural dSprites",
-                  proc.stdout)
+    self.assertRegex(proc.stdout, r"\n  configs/infogan_dsprites.cfg +InfoGAN on procedural "
+                     r"dSprites")
     for flag in ("--model_dir=", "--train_steps=", "--checkpoint_every_secs=180", "--codes="):
       self.assertIn(flag, proc.stdout)
     self.assertNotIn("absltest", proc.stdout)

@@ -123,7 +123,8 @@ def resolve_precision(config: Config) -> Config:
 
 
 def check_model_dir(config: Config) -> bool:
-  """Whether model_dir holds a run whose config.json differs from ``config`` (writes nothing).
+  """Whether model_dir holds a run whose config.json differs from ``config`` (writes nothing;
+  --precision=auto is the run's, `resolve_precision`).
 
   Raises:
     RunMismatchError: if it does and not runtime.overwrite.
@@ -132,6 +133,7 @@ def check_model_dir(config: Config) -> bool:
   model_dir = config.runtime.model_dir
   if not model_dir:
     raise ValueError("--model_dir is required")
+  config = resolve_precision(config)
   path = os.path.join(model_dir, "config.json")
   if not tf.io.gfile.exists(path):
     return False
@@ -146,8 +148,9 @@ def check_model_dir(config: Config) -> bool:
 
 
 def prepare_model_dir(config: Config):
-  """Creates model_dir and writes config.json; refuses a model_dir of a different run
-  (`check_model_dir`) and, with runtime.overwrite, deletes it first.
+  """Creates model_dir and writes config.json (with --precision=auto resolved,
+  `resolve_precision`); refuses a model_dir of a different run (`check_model_dir`) and, with
+  runtime.overwrite, deletes it first.
 
   Raises:
     RunMismatchError: if model_dir/config.json describes another run and not overwrite.
@@ -156,6 +159,7 @@ def prepare_model_dir(config: Config):
   model_dir = config.runtime.model_dir
   if check_model_dir(config):
     tf.io.gfile.rmtree(model_dir)
+  config = resolve_precision(config)  # after the removal: the old run's no longer counts
   tf.io.gfile.makedirs(model_dir)
   path = os.path.join(model_dir, "config.json")
   with tf.io.gfile.GFile(path + ".tmp", "w") as f:

@@ -9,6 +9,11 @@ step time the real pipeline adds is 1 - t(in memory) / t(real pipeline). Then th
 exported as a SavedModel (`tfgan_info.export`), reloaded, and ``--latency_calls`` batch-1 calls
 of its ``generate`` signature are timed one by one (median and 90th percentile reported).
 
+Two other modes: ``--variants`` (precision/xla[/reuse][/spe<K>] variants of the train step, and
+with ``--peers`` the PyTorch step, timed in alternating windows in one run; ratios to the
+first) and ``--exports=A,B`` (SavedModels of one model, e.g. the float32 and the bfloat16-weight
+export, timed in alternating rounds: batch-1 latency, batch-64 images/s, max difference).
+
 The measurements are `tfgan_info.benchmarks`; this file is their command line.
 """
 

@@ -36,6 +36,30 @@ class BenchmarkToolTest(tf.test.TestCase):
     self.assertEqual(results["generate_latency"]["calls"], 5)
     self.assertNotIn("xla_speedup", results)
 
+  def test_exports_mode_and_a_bad_variant(self):
+    from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
+    from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+    config = testutil.tiny_config("")
+    model = train_lib.build_model(config)
+    half = train_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
+    paths = [export_lib.export(model, self.get_temp_dir(), "a", 1),
+             export_lib.export(half, self.get_temp_dir(), "b", 1)]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)
+    proc = subprocess.run(
+        [sys.executable, "tools/benchmark.py", f"--exports={','.join(paths)}",
+         "--latency_calls=3", "--windows=2"],
+        cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+    self.assertRegex(proc.stdout, r"/b/1: generate batch 1 p50 [\d.]+ ms, p90 [\d.]+ ms "
+                     r"\([\d.]+x the first's p50, median of 2 rounds\); batch 64: \d+ "
+                     r"images/s; max \|difference\| from the first 0\.\d{4}")
+    proc = subprocess.run(
+        [sys.executable, "tools/benchmark.py", "--flagfile=configs/gan_mnist.cfg",
+         "--variants=float32/on/spe0"],
+        cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    self.assertNotEqual(proc.returncode, 0)
+    self.assertIn("Unknown option 'spe0'", proc.stderr)
+
 
 if __name__ == "__main__":
   tf.test.main()
