@@ -128,6 +128,22 @@ def process_step(argv, batch_size: int):
                   "process": " ".join(argv)}
 
 
+def _rotated(names, r):
+  """``names`` rotated left by r: round r's order in `alternate` and `compare_exports`."""
+  k = r % len(names)
+  return names[k:] + names[:k]
+
+
+def _generate_feed(loaded, count: int):
+  """Inputs of a loaded export's ``generate`` for ``count`` samples of its priors, as tensors
+  by name (`serving.example_inputs`), as TF Serving feeds them."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import serving  # pylint: disable=g-import-not-at-top
+  specs, _ = serving.signature_specs(loaded, "generate")
+  values = serving.example_inputs(specs, count, 0, serving.prior_sample(loaded, count, 0))
+  return {name: tf.constant(value) for name, value in values.items()}
+
+
 def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
   """Times train steps of several variants side by side, alternating windows.
 
@@ -150,7 +166,7 @@ def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
     variants[name][0](warmup_steps)
   speeds = {name: [] for name in names}
   for r in range(windows):
-    for name in names[r % len(names):] + names[:r % len(names)]:
+    for name in _rotated(names, r):
       window, info = variants[name]
       speeds[name].append(window_steps * info["batch_size"] / window(window_steps))
   reference = speeds[names[0]]
@@ -177,17 +193,13 @@ def serving_latency(config, calls: int, warmup: int = 100):
   import numpy as np  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
-  from tfgan_info import serving  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
   with tempfile.TemporaryDirectory() as tmp:
     model = train_lib.serving_model(train_lib.build_model(config), config)  # --export_weights
     path = export_lib.export(model, tmp, "latency", 1)
     loaded = tf.saved_model.load(path)
     generate = loaded.signatures["generate"]
-    specs, _ = serving.signature_specs(loaded, "generate")
-    prior = serving.prior_sample(loaded, 1, 0)
-    inputs = {name: tf.constant(value) for name, value in
-              serving.example_inputs(specs, 1, 0, prior).items()}
+    inputs = _generate_feed(loaded, 1)
     times = timing.call_seconds(lambda: generate(**inputs)["images"].numpy(), calls, warmup)
   return {"p50_ms": 1e3 * float(np.median(times)),
           "p90_ms": 1e3 * float(np.percentile(times, 90)), "calls": calls}
@@ -213,21 +225,15 @@ def compare_exports(paths, calls: int, rounds: int = 5, batch_size: int = 64, wa
   """
   import numpy as np  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
-  from tfgan_info import serving  # pylint: disable=g-import-not-at-top
   names = list(paths)
   loaded = {name: tf.saved_model.load(path) for name, path in paths.items()}
-  reference = loaded[names[0]]
-  specs, _ = serving.signature_specs(reference, "generate")
-  feeds = {}
-  for count in (1, batch_size):
-    values = serving.example_inputs(specs, count, 0, serving.prior_sample(reference, count, 0))
-    feeds[count] = {name: tf.constant(value) for name, value in values.items()}
+  feeds = {count: _generate_feed(loaded[names[0]], count) for count in (1, batch_size)}
   fns = {name: m.signatures["generate"] for name, m in loaded.items()}
   single = {n: [] for n in names}
   batched = {n: [] for n in names}
   p50s = {n: [] for n in names}
   for r in range(rounds):
-    for name in names[r % len(names):] + names[:r % len(names)]:
+    for name in _rotated(names, r):
       fn = fns[name]
       one = timing.call_seconds(lambda: fn(**feeds[1])["images"].numpy(), calls, warmup)
       many = timing.call_seconds(lambda: fn(**feeds[batch_size])["images"].numpy(),
