@@ -57,8 +57,10 @@ class ConfigTest(tf.test.TestCase):
   def test_flat_config_of_earlier_runs(self):
     for name, expected in [
         ("infogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
-                               lambda_cat=1.0, lambda_cont=0.1, q_step="g")),
+                               augment_d=False, lambda_cat=1.0, lambda_cont=0.1, q_step="g",
+                               lambda_iic=0.0)),
         ("ssinfogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
+                                 augment_d=False,
                                  lambda_ss=2.0,
                                  lambda_us=0.8, q_step="d", num_labeled=132,
                                  labeled_fraction=0.0, unlabeled_prob=0.9,

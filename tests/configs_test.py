@@ -61,7 +61,9 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
-                                r"--generator_loss, --lambda_cat, --lambda_cont, --q_step, "
+                                r"--augment_d, --generator_loss, --lambda_cat, --lambda_cont, "
+                                r"--lambda_iic, "
+                                r"--q_step, "
                                 r"--reuse_fakes\)"):
       parse("infogan_mnist", "--mismatch_weight=2")
     with self.assertRaisesRegex(ValueError, "--lambda_cat is a parameter of "

@@ -82,6 +82,50 @@ class MutualInformationTest(tf.test.TestCase):
 
 
 
+class InvariantInformationTest(tf.test.TestCase):
+
+  @staticmethod
+  def reference(p, q):
+    """IIC's I(z, z') from its definition (Ji et al. 2019, Eq. 3 and 1)."""
+    joint = np.einsum("bi,bj->ij", p, q) / len(p)
+    joint = (joint + joint.T) / 2
+    pi, pj = joint.sum(1, keepdims=True), joint.sum(0, keepdims=True)
+    return np.sum(joint * (np.log(joint) - np.log(pi) - np.log(pj)))
+
+  def probs(self, n, k, seed):
+    logits = np.random.default_rng(seed).normal(size=(n, k)) * 2
+    return (np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)).astype(np.float32)
+
+  def test_mean_of_terms_is_the_mutual_information_in_value_and_gradient(self):
+    p, q = tf.constant(self.probs(16, 5, 0)), tf.constant(self.probs(16, 5, 1))
+    self.assertAllClose(losses.paired_cluster_joint(p, q) / 16,
+                        np.einsum("bi,bj->ij", p, q) / 32 + np.einsum("bi,bj->ji", p, q) / 32)
+    with tf.GradientTape(persistent=True) as tape:
+      tape.watch([p, q])
+      terms = losses.invariant_information(p, q, losses.paired_cluster_joint(p, q) / 16)
+      mean = tf.reduce_mean(terms)
+      joint = tf.einsum("bi,bj->ij", p, q) / 16
+      joint = (joint + tf.transpose(joint)) / 2
+      direct = tf.reduce_sum(joint * (tf.math.log(joint) - tf.math.log(
+          tf.reduce_sum(joint, 1, keepdims=True)) - tf.math.log(
+              tf.reduce_sum(joint, 0, keepdims=True))))
+    self.assertEqual(terms.shape, (16,))
+    self.assertAllClose(mean, self.reference(p.numpy(), q.numpy()), rtol=1e-5)
+    for x in (p, q):
+      self.assertAllClose(tape.gradient(mean, x), tape.gradient(direct, x), rtol=1e-4,
+                          atol=1e-6)
+
+  def test_bounds(self):
+    k = 4
+    one_hot = np.eye(k, dtype=np.float32)[np.arange(8) % k]
+    agreeing = losses.invariant_information(one_hot, one_hot,
+                                            losses.paired_cluster_joint(one_hot, one_hot) / 8)
+    self.assertAllClose(np.mean(agreeing), np.log(k), rtol=1e-5)  # the maximum, ln K
+    same = np.tile(self.probs(1, k, 2), (8, 1))  # one prediction for every image: I = 0
+    self.assertAllClose(np.mean(losses.invariant_information(
+        same, same, losses.paired_cluster_joint(same, same) / 8)), 0.0, atol=1e-6)
+
+
 class AGELossTest(tf.test.TestCase):
 
   def test_gaussian_kl_matches_numpy_and_closed_form(self):

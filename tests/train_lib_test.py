@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from tests import testutil
 from tfgan_info import train_lib
+from tfgan_info.networks import normalization
 from tfgan_info.callbacks import model_step
 
 
@@ -176,6 +177,34 @@ class TrainLibTest(tf.test.TestCase):
     print(f"bfloat16 export: max |float32 - bfloat16| = {error:.4f}")
     self.assertLess(error, 0.05)
     self.assertGreater(error, 0.0)  # the weights were rounded
+
+  def test_export_serves_batch_norm_statistics_of_real_images(self):
+    # InfoGAN's D body and Q head serve real images (infer_codes): the export's copy carries
+    # their batch statistics on real training images, so in inference mode it gives what the
+    # trained networks give in training mode on those images; the trained model keeps its
+    # moving averages. A model without real-data endpoints (GAN) is exported as trained.
+    config = testutil.tiny_config(self.get_temp_dir())
+    model = train_lib.compile_model(train_lib.build_model(config), config)
+    model.fit(train_lib.train_dataset(config).take(2), epochs=1, verbose=0)
+    bns = normalization.batch_norm_layers(model.discriminator)
+    moving = [v.numpy().copy() for layer in bns for v in (layer.moving_mean,
+                                                           layer.moving_variance)]
+    served = train_lib.recalibrated(model, config)
+    self.assertIsNot(served, model)
+    after = [v.numpy() for layer in bns for v in (layer.moving_mean, layer.moving_variance)]
+    for a, b in zip(moving, after, strict=True):
+      self.assertAllEqual(a, b)
+    (images,) = list(train_lib.recalibration_batches(config))
+    self.assertEqual(images.shape[0], 16)
+    self.assertAllClose(served.infer_codes(images, training=False),
+                        model.infer_codes(images, training=True), rtol=1e-4, atol=1e-5)
+    self.assertNotAllClose(model.infer_codes(images, training=False),
+                           model.infer_codes(images, training=True))
+    self.assertIs(train_lib.recalibrated(model, config.replace(
+        runtime={"bn_recalibration_images": 0})), model)
+    gan_config = config.replace(model={"model": "gan", "codes": ""})
+    gan = train_lib.build_model(gan_config)
+    self.assertIs(train_lib.recalibrated(gan, gan_config), gan)
 
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")

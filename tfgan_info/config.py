@@ -78,13 +78,17 @@ class RuntimeConfig:
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
-      "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: float32 "
-      "on a CPU, mixed_bfloat16 on Ampere and later GPUs, mixed_float16 on Volta / Turing "
-      "(a resume keeps the run's).", choices=precision_lib.PRECISIONS)
+      "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
+      "shipped default, float32 (16-bit quality parity not shown; a resume keeps the "
+      "run's).", choices=precision_lib.PRECISIONS)
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
   export_name: str = P.field("", "Export name ('' = the model name, with _bfloat16 for "
                              "--export_weights=bfloat16).")
+  bn_recalibration_images: int = P.field(
+      20000, "Real training images from which the export recomputes the batch-norm "
+      "statistics of the networks that serve real images (InfoGAN's D body and Q head); 0: "
+      "serve the moving averages of training.", lower=0)
   export_weights: str = P.field(
       "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
       "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))
@@ -216,7 +220,7 @@ RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy",
-    "export_name", "export_weights"})
+    "export_name", "export_weights", "bn_recalibration_images"})
 
 
 def run_identity(config: Config) -> Dict[str, Any]:

@@ -89,3 +89,12 @@ def num_replicas() -> int:
   """Replicas in sync in the current replica context (1 outside a strategy)."""
   ctx = tf.distribute.get_replica_context()
   return 1 if ctx is None else ctx.num_replicas_in_sync
+
+
+def sum_over_replicas(value):
+  """``value`` summed over the replicas in sync (differentiable; ``value`` itself on one
+  device or outside a replica context)."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None or ctx.num_replicas_in_sync == 1:
+    return value
+  return ctx.all_reduce("sum", value)

@@ -120,6 +120,52 @@ def mutual_information_lower_bound(codes, predicted_distributions, prior_entropi
   return tf.add_n([ll + h for ll, h in zip(lls, prior_entropies)])
 
 
+def paired_cluster_joint(probs, probs_other):
+  """The symmetrised sum of outer products of paired cluster posteriors (IIC, Ji et al. 2019,
+  Eq. 3 before its division by n).
+
+  sum_b (p_b p'_b^T + p'_b p_b^T) / 2; divided by the (global) batch size it is IIC's joint
+  P of the cluster of an image and of its transformed copy.
+
+  Args:
+    probs: [batch, K] Q(c | x) of the images.
+    probs_other: [batch, K] Q(c | x') of their transformed copies.
+
+  Returns:
+    [K, K] float32, symmetric, summing to batch.
+  """
+  p, q = tf.cast(probs, tf.float32), tf.cast(probs_other, tf.float32)
+  outer = tf.matmul(p, q, transpose_a=True)
+  return (outer + tf.transpose(outer)) / 2.0
+
+
+def invariant_information(probs, probs_other, joint):
+  """Per-example terms of IIC's objective I(c; c') (Ji et al. 2019, Eq. 1-3).
+
+  I(c; c') = sum_ij P_ij (ln P_ij - ln P_i - ln P_j), with P the joint of the clusters c of
+  an image and c' of its transformed copy (``joint``) and P_i, P_j its marginals. The term
+  of example b is t_b = sum_ij o_bij (ln P_ij - ln P_i - ln P_j) with o_b = (p_b p'_b^T +
+  p'_b p_b^T) / 2, so that when ``joint`` is the batch mean of o_b (`paired_cluster_joint` /
+  batch, over the global batch under a distribution strategy) the mean of t_b is I(c; c')
+  in value and in gradient. I <= ln K, reached by confident predictions, equal for the two
+  copies, with a uniform marginal; so maximising it clusters without collapsing.
+
+  Args:
+    probs: [batch, K] Q(c | x).
+    probs_other: [batch, K] Q(c | x') of the transformed copies.
+    joint: [K, K] P (sums to 1), a function of probs and probs_other (not held fixed).
+
+  Returns:
+    [batch] float32 (maximise its mean; the penalty is -lambda t_b).
+  """
+  p, q = tf.cast(probs, tf.float32), tf.cast(probs_other, tf.float32)
+  joint = tf.maximum(tf.cast(joint, tf.float32), 1e-8)  # IIC clips P at machine epsilon
+  log_ratio = (tf.math.log(joint) - tf.math.log(tf.reduce_sum(joint, 1, keepdims=True)) -
+               tf.math.log(tf.reduce_sum(joint, 0, keepdims=True)))
+  # sum_ij o_bij L_ij = (p_b^T L q_b + q_b^T L p_b) / 2, and L is symmetric.
+  return tf.reduce_sum(tf.matmul(p, log_ratio) * q, -1)
+
+
 # -- AGE (Ulyanov, Vedaldi and Lempitsky 2017) --------------------------------------------
 
 

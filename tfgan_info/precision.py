@@ -11,10 +11,10 @@ while their variables stay float32. What stays float32 regardless (docs/design.m
 - batch-norm statistics and moving averages (Keras normalises 16-bit inputs in float32);
 - optimizer state (the variables are float32).
 
-``auto`` (the default of --precision) picks one of them for the machine (`resolve`): float32
-on a CPU, mixed_bfloat16 on GPUs with bfloat16 tensor cores (compute capability 8.0 and
-later), mixed_float16 on Volta / Turing (7.x). A run records the policy it resolved to in its
-config.json, and a resume keeps it (`train_lib.run`).
+``auto`` (the default of --precision) is the policy the package ships as a default for the
+machine (`choose`): float32 everywhere today, because no 16-bit policy has shown quality
+parity on InfoGAN MNIST (BUILD.md, "Quality of mixed_bfloat16"). A run records the policy it
+resolved to in its config.json, and a resume keeps it (`train_lib.run`).
 
 float16 also needs loss scaling against gradient underflow: `optimizer` wraps the optimizer in
 `keras.optimizers.LossScaleOptimizer`, and `models.base.TwoPlayerModel.apply_step` scales the
@@ -33,23 +33,18 @@ WEIGHT_POLICIES = ("bfloat16",)
 
 def choose(gpu_capabilities) -> str:
   """The policy ``auto`` stands for, given the (major, minor) compute capabilities of the
-  visible GPUs ([] on a CPU-only machine).
+  visible GPUs ([] on a CPU-only machine): float32 on every machine today.
 
-  On a CPU, float32: without AVX512_BF16, XLA:CPU computes bf16 dots and convolutions in
-  float32 and only adds conversions, and without XLA TensorFlow's bf16 convolution gradients
-  take a slow path (BUILD.md, "Precision, the single-pass step and the PyTorch peer"); with
-  AVX512_BF16, bf16 was faster only without XLA, and is left to an explicit
-  --precision=mixed_bfloat16 --jit_compile=false. On GPUs: bfloat16 needs Ampere (8.0) or
-  later; Volta and Turing (7.x) have float16 tensor cores only; older GPUs compute 16-bit
-  types no faster.
+  A 16-bit policy becomes the default on a device only once it trains as well as float32
+  (docs/design.md, "Precision and XLA"). On a CPU it is also slower: without AVX512_BF16,
+  XLA:CPU computes bf16 dots and convolutions in float32 and only adds conversions, and
+  without XLA TensorFlow's bf16 convolution gradients take a slow path (BUILD.md, "Precision,
+  the single-pass step and the PyTorch peer"). On GPUs (bfloat16 tensor cores from compute
+  capability 8.0, float16 from 7.0) it would be faster, but mixed_bfloat16 lost c1 quality on
+  InfoGAN MNIST (BUILD.md, "Quality of mixed_bfloat16"), so it stays an explicit
+  --precision=mixed_bfloat16 (or mixed_float16 on 7.x).
   """
-  caps = [tuple(c) for c in gpu_capabilities]
-  if not caps:
-    return "float32"
-  if min(caps) >= (8, 0):
-    return "mixed_bfloat16"
-  if min(caps) >= (7, 0):
-    return "mixed_float16"
+  del gpu_capabilities  # every device: no 16-bit policy has quality parity yet
   return "float32"
 
 

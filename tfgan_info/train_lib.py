@@ -21,6 +21,7 @@ from tfgan_info import export as export_lib
 from tfgan_info import precision as precision_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
+from tfgan_info.networks import normalization
 
 
 class RunMismatchError(ValueError):
@@ -57,13 +58,10 @@ def build_model(config: Config):
     return registry.get(config.model.model).model_cls.from_config(config)
 
 
-def serving_model(model, config: Config):
-  """The model to export: ``model``, or for --export_weights=bfloat16 a copy of it built
-  under the bfloat16 policy (weights and compute in bfloat16 but for the float32 last layers,
-  docs/design.md "Exports"), holding ``model``'s weights rounded to bfloat16."""
-  if config.runtime.export_weights == "float32":
-    return model
-  with precision_lib.policy_scope(config.runtime.export_weights):
+def copy_model(model, config: Config, policy: str):
+  """A new model of ``config`` built under the dtype policy ``policy`` (a --precision or
+  --export_weights value), holding ``model``'s serving weights (cast to its dtypes)."""
+  with precision_lib.policy_scope(policy):
     copy = registry.get(config.model.model).model_cls.from_config(config)
   for ours, theirs in zip(copy.serving_networks(), model.serving_networks(), strict=True):
     for a, b in zip(ours.weights, theirs.weights, strict=True):
@@ -71,6 +69,44 @@ def serving_model(model, config: Config):
         raise AssertionError(f"{a.path} {a.shape} != {b.path} {b.shape}")
       a.assign(tf.cast(b, a.dtype))
   return copy
+
+
+def recalibration_batches(config: Config, batch_size: int = 500):
+  """The first --bn_recalibration_images real training images of the run's shuffled order
+  (the real data only: no labels), in batches of ``batch_size`` (whole batches, at least
+  one)."""
+  dc = config.data
+  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
+                     shuffle_seed=config.runtime.seed)
+  size = min(batch_size, config.runtime.bn_recalibration_images)
+  count = max(1, config.runtime.bn_recalibration_images // size)
+  batches = data_lib.pipeline(ds, size, shuffle=False, repeat=False, cache=False)
+  return (batch["image"] for batch in batches.take(count))
+
+
+def recalibrated(model, config: Config):
+  """``model``, or a copy of it whose real-data networks (the model's ``real_statistics``)
+  carry batch-norm statistics recomputed on real training images (`recalibration_batches`,
+  `networks.normalization.recalibrate`), when --bn_recalibration_images > 0 and the model
+  declares such networks. The trained model (and its checkpoints) keep their moving
+  averages (docs/design.md, "Exports")."""
+  if not config.runtime.bn_recalibration_images or model.real_statistics() is None:
+    return model
+  copy = copy_model(model, config, config.runtime.precision)
+  bn_layers, forward = copy.real_statistics()
+  used = normalization.recalibrate(bn_layers, forward, recalibration_batches(config))
+  logging.info("Recomputed the statistics of %d batch-norm layers on %d batches of real "
+               "training images", len(bn_layers), used)
+  return copy
+
+
+def serving_model(model, config: Config):
+  """The model to export: ``model``, or for --export_weights=bfloat16 a copy of it built
+  under the bfloat16 policy (weights and compute in bfloat16 but for the float32 last layers,
+  docs/design.md "Exports"), holding ``model``'s weights rounded to bfloat16."""
+  if config.runtime.export_weights == "float32":
+    return model
+  return copy_model(model, config, config.runtime.export_weights)
 
 
 def learning_rate(base: float, config: Config):
@@ -360,7 +396,8 @@ def run(config: Config):
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   name = config.export_name
-  path = export_lib.export(serving_model(model, config), out_dir, name, done)
+  path = export_lib.export(serving_model(recalibrated(model, config), config), out_dir,
+                           name, done)
   if chief:
     if done > step:
       took = callbacks_lib.format_duration(time.monotonic() - started)

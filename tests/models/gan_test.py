@@ -44,6 +44,29 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     loss, _ = model.generator_terms(data, codes, model.generate(noise, codes, training=True))
     self.assertAllGreaterEqual(loss.numpy(), 0.0)  # -log D(G(z)) >= 0
 
+  def test_augment_d_shows_d_transformed_images_and_g_gets_gradient_through_them(self):
+    model = make_gan("dcgan", augment_d=True)
+    images = next(iter(batches(8)))["image"]
+    a, b = model.d_view(images), model.d_view(images)
+    self.assertEqual(a.shape, images.shape)
+    self.assertNotAllClose(a, images)
+    self.assertNotAllClose(a, b)  # a fresh transform per call
+    self.assertIs(make_gan("mlp").d_view(images), images)
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+
+    def reached(m):  # G's variables the G-step loss has a nonzero gradient for
+      with tf.GradientTape() as tape:
+        loss, _ = m.generator_terms({"image": images}, codes,
+                                    m.generate(noise, codes, training=True))
+        loss = tf.reduce_mean(loss)
+      grads = tape.gradient(loss, m.generator.trainable_variables)
+      return [g is not None and float(tf.reduce_max(tf.abs(g))) > 0 for g in grads]
+    self.assertEqual(reached(model), reached(make_gan("dcgan")))
+    self.assertGreater(sum(reached(model)), 0)
+    before = weights(model)
+    model.fit(batches(8), epochs=1, verbose=0)
+    self.assertTrue(all(not np.allclose(x, y) for x, y in zip(before, weights(model))))
+
   def test_unknown_generator_loss(self):
     with self.assertRaisesRegex(ValueError, "Unknown generator loss"):
       make_gan("mlp", generator_loss="wasserstein")

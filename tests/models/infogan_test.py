@@ -80,6 +80,49 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     # Batch-norm moving statistics change between the calls; batch statistics do not.
     self.assertAllClose(loss, expected, rtol=1e-4, atol=1e-4)
 
+  @parameterized.parameters("d", "g")
+  def test_each_step_moves_exactly_its_variables(self, q_step):
+    # The Q gradient routing: with q_step "d" the D step (GAN loss - lambda L_I) moves D's
+    # body, D head and Q head, and the G step G alone; with "g" the D step moves body and D
+    # head, the G step G and the Q head.
+    model = make_model(q_step=q_step)
+    data = next(iter(batches(8)))
+    d = model.discriminator
+    parts = {"generator": model.generator, "body": d.body, "d_head": d.d_head,
+             "q_head": d.q_head}
+    expected = {"d": {"body", "d_head"} | ({"q_head"} if q_step == "d" else set()),
+                "g": {"generator"} | ({"q_head"} if q_step == "g" else set())}
+    for player, terms in (("d", model.discriminator_terms), ("g", model.generator_terms)):
+      before = {name: [v.numpy().copy() for v in net.trainable_variables]
+                for name, net in parts.items()}
+      model._step(data, terms, player)  # pylint: disable=protected-access
+      moved = {name for name, net in parts.items()
+               if all(not np.allclose(a, b.numpy())
+                      for a, b in zip(before[name], net.trainable_variables))}
+      still = {name for name, net in parts.items()
+               if all(np.array_equal(a, b.numpy())
+                      for a, b in zip(before[name], net.trainable_variables))}
+      self.assertEqual(moved, expected[player], player)
+      self.assertEqual(still, set(parts) - expected[player], player)
+
+  def test_invariance_term_on_real_images(self):
+    with self.assertRaisesRegex(ValueError, "needs --q_step=d"):
+      make_model(lambda_iic=1.0)
+    model = make_model(q_step="d", lambda_iic=0.5)
+    data = next(iter(batches(8)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    fake = model.generate(noise, codes, training=True)
+    loss, report = model.discriminator_terms(data, codes, fake)
+    _, fake_q = model.discriminator(fake, training=True)
+    penalty, _ = model.code_terms(codes, fake_q)
+    self.assertBetween(float(np.mean(report["iic"])), 0.0, np.log(10))
+    self.assertAllClose(loss, report["d_loss"] + penalty - 0.5 * report["iic"], rtol=1e-4,
+                        atol=1e-4)
+    before = weights(model)
+    history = model.fit(batches(8), epochs=1, verbose=0).history
+    self.assertIn("iic", history)
+    self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
+
   def test_same_seed_same_weights(self):
     a, b, c = make_model(seed=3), make_model(seed=3), make_model(seed=4)
     for m in (a, b, c):

@@ -75,6 +75,13 @@ class TwoPlayerModel(keras.Model):
     """The networks the endpoints use, built (an export tracks these weights only)."""
     raise NotImplementedError
 
+  def real_statistics(self):
+    """The batch-norm layers whose served statistics should be those of real data, and
+    fn(images [batch, H, W, C]) that runs them in training mode: (layers, fn), or None (the
+    default: endpoints serve the moving averages of training). `train_lib.recalibrated`
+    recomputes these layers' statistics on real training images before export."""
+    return None
+
   def serving_signatures(self) -> Dict[str, tf.types.experimental.GenericFunction]:
     """{endpoint name: tf.function with an input_signature}, in export order; inputs checked
     with `signatures.checked` (see tfgan_info/export.py for the endpoints of each kind)."""

@@ -133,7 +133,7 @@ class ConditionalGAN(GAN):
     """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels."""
     loss, report = super().discriminator_terms(data, codes, fake)
     wrong = self.wrong_labels(self.labels_of(data["label"]))
-    logits, _ = self.discriminator(data["image"], labels=wrong, training=True)
+    logits, _ = self.discriminator(self.d_view(data["image"]), labels=wrong, training=True)
     loss += self.mismatch_weight * losses.wrong_label_discriminator_loss(logits)
     report["d_loss"] = loss
     report["d_mismatch"] = tf.sigmoid(logits[:, 0])

@@ -9,6 +9,13 @@ learns is ``q_step``:
   the Q head (not the shared body) on the G loss - lambda L_I, with G's optimizer.
 - "d" (as openai/InfoGAN): the D step minimises -V - lambda L_I over D's body, D head and Q
   head (on the D step's fake batch); the G step minimises the G loss - lambda L_I over G alone.
+
+Beyond the paper, opt-in (``lambda_iic`` > 0, needs q_step "d"): the D step also maximises
+lambda_iic I(c; c') on the REAL batch, the mutual information between Q's categorical
+posteriors of each real image and of a randomly transformed copy of it (IIC, Ji et al. 2019;
+`losses.invariant_information`, `augment`). It ties c1 to what survives small rotations,
+shears, rescalings and shifts (the digit rather than a style), and asks for a uniform
+marginal of c1 on real data. No labels are used.
 """
 
 import dataclasses
@@ -16,12 +23,15 @@ from typing import Tuple
 
 import tensorflow as tf
 
+from tfgan_info import augment
+from tfgan_info import distribute
 from tfgan_info import losses
 from tfgan_info import params as P
 from tfgan_info import posterior
 from tfgan_info import signatures as sig
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
+from tfgan_info.networks import normalization
 
 Q_STEPS = ("d", "g")
 
@@ -33,6 +43,10 @@ class InfoGANParams(GANParams):
   q_step: str = P.field(
       "g", "Train the Q head in the G+Q step with G's optimizer ('g'), or Q head and shared "
       "body with D's optimizer in the D step ('d', openai/InfoGAN).", choices=Q_STEPS)
+  lambda_iic: float = P.field(
+      0.0, "Weight of I(c; c') between Q's categorical posteriors of real images and of "
+      "randomly transformed copies (IIC, Ji et al. 2019; beyond the paper; needs "
+      "--q_step=d).", lower=0.0)
 
 
 @registry.register("infogan", InfoGANParams)
@@ -43,14 +57,17 @@ class InfoGAN(GAN):
     lambda_cat: weight of L_I for categorical codes (paper: 1).
     lambda_cont: weight of L_I for continuous codes (paper: smaller, e.g. 0.1).
     q_step: "d" or "g", the step whose optimizer trains Q (see the module docstring).
+    lambda_iic: weight of the invariance term on real images (0: off, the paper).
     Others: see `GAN`.
 
   Raises:
-    ValueError: if the latent spec has no code, D has no Q head or q_step is unknown.
+    ValueError: if the latent spec has no code, D has no Q head, q_step is unknown, or
+      lambda_iic > 0 without a categorical code or with q_step "g".
   """
 
   def __init__(self, generator, discriminator, latent_spec, lambda_cat: float = 1.0,
-               lambda_cont: float = 0.1, q_step: str = "g", **kwargs):
+               lambda_cont: float = 0.1, q_step: str = "g", lambda_iic: float = 0.0,
+               **kwargs):
     if not latent_spec.codes:
       raise ValueError("InfoGAN needs at least one code: set --codes, e.g. cat:10")
     if discriminator.q_head is None:
@@ -60,6 +77,10 @@ class InfoGAN(GAN):
     self.lambda_cat = float(lambda_cat)
     self.lambda_cont = float(lambda_cont)
     self.q_step = q_step
+    self.lambda_iic = float(lambda_iic)
+    if self.lambda_iic and (q_step != "d" or not latent_spec.categorical):
+      raise ValueError("--lambda_iic > 0 needs --q_step=d (it trains Q and D's body in the D "
+                       "step) and a categorical code")
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
   @classmethod
@@ -72,6 +93,15 @@ class InfoGAN(GAN):
       self.discriminator(tf.zeros((1,) + self.image_shape))
     return [self.generator, self.discriminator]
 
+  def real_statistics(self):
+    """D's body and Q head: infer_codes (and ss-InfoGAN's classify) serve real images, but
+    the moving averages of training mix real batches and generated ones (the D step's real
+    and fake batches and the G step's fakes), while each training batch was normalised with
+    its own statistics (docs/design.md, "Exports")."""
+    d = self.discriminator
+    return (normalization.batch_norm_layers(d.body, d.q_head),
+            lambda images: d.q(images, training=True))
+
   def serving_signatures(self):
     @tf.function(input_signature=[sig.images_spec(self.image_shape)])
     def infer_codes(images):
@@ -82,7 +112,7 @@ class InfoGAN(GAN):
 
   # L_I in nats: mi_cat (categorical codes, at most mi_cat_bound = H(c)) and mi_cont.
   summary_groups = {**GAN.summary_groups, "mi_cat": "info", "mi_cat_bound": "info",
-                    "mi_cont": "info"}
+                    "mi_cont": "info", "iic": "info"}
 
   @property
   def q_in_discriminator_step(self):
@@ -94,6 +124,8 @@ class InfoGAN(GAN):
       names += ("mi_cat", "mi_cat_bound")
     if self.latent_spec.continuous:
       names += ("mi_cont",)
+    if self.lambda_iic:
+      names += ("iic",)
     return names
 
   def discriminator_step_variables(self):
@@ -135,6 +167,30 @@ class InfoGAN(GAN):
       h = sum(self.latent_spec.codes[i].entropy() for i in self.latent_spec.categorical)
       report["mi_cat_bound"] = tf.fill(tf.shape(mi_cat), h)
     return penalty, report
+
+  def real_terms(self, data, real_q):
+    """-lambda_iic I(c; c') per example on the real batch (module docstring), and the report
+    {"iic": I(c; c') in nats, summed over the categorical codes}; none when lambda_iic is 0.
+
+    The transformed copies pass D's body and Q head in training mode as a batch of their own
+    (like the real and the fake batches); the joint P is that of the global batch.
+    """
+    if not self.lambda_iic:
+      return super().real_terms(data, real_q)
+    real = data["image"]
+    batch = tf.shape(real)[0]
+    params = self.sample_global(augment.sample_affine, batch)
+    other_q = self.discriminator.q(augment.affine_warp(real, params), training=True)
+    spec = self.latent_spec
+    dists = posterior.q_distributions(spec, real_q)
+    others = posterior.q_distributions(spec, other_q)
+    global_batch = distribute.sum_over_replicas(tf.cast(batch, tf.float32))
+    total = tf.zeros([batch])
+    for i in spec.categorical:
+      p, q = dists[i].probs_parameter(), others[i].probs_parameter()
+      joint = distribute.sum_over_replicas(losses.paired_cluster_joint(p, q)) / global_batch
+      total += losses.invariant_information(p, q, joint)
+    return -self.lambda_iic * total, {"iic": total}
 
   def infer_codes(self, images, training=False) -> Tuple[tf.Tensor, tf.Tensor]:
     """Q's estimate of the codes of images [batch, H, W, C].

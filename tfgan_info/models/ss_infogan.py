@@ -158,7 +158,7 @@ class SSInfoGAN(InfoGAN):
       "labeled": the mask}).
     """
     if q_real is None:
-      q_real = self.discriminator.q(data["image"], training=True)
+      q_real = self.discriminator.q(self.d_view(data["image"]), training=True)
     q_ss = posterior.q_distributions(self.latent_spec, q_real)[0]
     labels = tf.one_hot(tf.cast(data["label"], tf.int32), self.num_classes)
     labeled = tf.cast(data["labeled"], tf.float32)
