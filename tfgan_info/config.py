@@ -87,8 +87,8 @@ class RuntimeConfig:
                              "--export_weights=bfloat16).")
   bn_recalibration_images: int = P.field(
       20000, "Real training images from which the export recomputes the batch-norm "
-      "statistics of the networks that serve real images (InfoGAN's D body and Q head); 0: "
-      "serve the moving averages of training.", lower=0)
+      "statistics of the networks a model declares as serving real images (a Q head and "
+      "the body under it); 0: serve the moving averages of training.", lower=0)
   export_weights: str = P.field(
       "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
       "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))

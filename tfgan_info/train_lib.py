@@ -71,13 +71,18 @@ def copy_model(model, config: Config, policy: str):
   return copy
 
 
+def train_split(config: Config) -> tf.data.Dataset:
+  """The training split of the run's dataset, in the run's seeded shuffled order."""
+  dc = config.data
+  return data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
+                       shuffle_seed=config.runtime.seed)
+
+
 def recalibration_batches(config: Config, batch_size: int = 500):
   """The first --bn_recalibration_images real training images of the run's shuffled order
   (the real data only: no labels), in batches of ``batch_size`` (whole batches, at least
   one)."""
-  dc = config.data
-  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
-                     shuffle_seed=config.runtime.seed)
+  ds = train_split(config)
   size = min(batch_size, config.runtime.bn_recalibration_images)
   count = max(1, config.runtime.bn_recalibration_images // size)
   batches = data_lib.pipeline(ds, size, shuffle=False, repeat=False, cache=False)
@@ -225,10 +230,8 @@ def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
   rows of each global batch (auto-shard policy DATA), so the global batches are the same as
   on one machine.
   """
-  dc = config.data
-  ds = data_lib.load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
-                     shuffle_seed=config.runtime.seed)
-  batches = registry.get(config.model.model).model_cls.train_batches(ds, config)
+  batches = registry.get(config.model.model).model_cls.train_batches(train_split(config),
+                                                                     config)
   options = tf.data.Options()
   options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
   return batches.skip(start_step).with_options(options)

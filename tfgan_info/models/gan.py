@@ -163,15 +163,17 @@ class GAN(TwoPlayerModel):
     del codes
     return self.discriminator(images, training=training)
 
-  def d_view(self, images):
-    """What D is shown of images [batch, H, W, C] in a training step: the images, or with
-    ``augment_d`` a random affine transform of each (`augment.affine_warp`, differentiable,
-    so G's gradient passes through it; parameters from the model's seed generator, drawn
-    for the global batch)."""
-    if not self.augment_d:
-      return images
+  def transformed(self, images):
+    """A random affine transform of each of images [batch, H, W, C] (`augment.affine_warp`,
+    differentiable; parameters from the model's seed generator, drawn for the global
+    batch)."""
     params = self.sample_global(augment.sample_affine, tf.shape(images)[0])
     return augment.affine_warp(images, params)
+
+  def d_view(self, images):
+    """What D is shown of images [batch, H, W, C] in a training step: the images, or with
+    ``augment_d`` their `transformed` copies (so G's gradient passes through them)."""
+    return self.transformed(images) if self.augment_d else images
 
   def real_codes(self, data):
     """The codes D pairs with real images (None: D sees no codes)."""

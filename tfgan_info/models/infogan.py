@@ -23,7 +23,6 @@ from typing import Tuple
 
 import tensorflow as tf
 
-from tfgan_info import augment
 from tfgan_info import distribute
 from tfgan_info import losses
 from tfgan_info import params as P
@@ -177,10 +176,8 @@ class InfoGAN(GAN):
     """
     if not self.lambda_iic:
       return super().real_terms(data, real_q)
-    real = data["image"]
-    batch = tf.shape(real)[0]
-    params = self.sample_global(augment.sample_affine, batch)
-    other_q = self.discriminator.q(augment.affine_warp(real, params), training=True)
+    batch = tf.shape(data["image"])[0]
+    other_q = self.discriminator.q(self.transformed(data["image"]), training=True)
     spec = self.latent_spec
     dists = posterior.q_distributions(spec, real_q)
     others = posterior.q_distributions(spec, other_q)
