@@ -17,10 +17,13 @@ class EvaluateTest(tf.test.TestCase):
 
   def test_evaluates_an_exported_run(self):
     model_dir = os.path.join(self.get_temp_dir(), "eval_run")
-    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2))
+    config = testutil.tiny_config(model_dir, train_steps=2)
+    model, _ = train_lib.run(config)
     results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     self.assertEqual(results["num_examples"], testutil.num_examples("mnist", "test"))
-    # The same number from the Keras model in memory (not the SavedModel).
+    # The same number from the Keras model in memory (not the SavedModel), with the export's
+    # batch-norm statistics (recomputed on real images, train_lib.recalibrated).
+    model = train_lib.recalibrated(model, config)
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
     expected = metrics.compute_matched_accuracy(lambda x: model.infer_codes(x)[0], test, 10)
@@ -74,8 +77,9 @@ class EvaluateTest(tf.test.TestCase):
 
   def test_ss_infogan_reports_unmatched_q_ss_accuracy(self):
     model_dir = os.path.join(self.get_temp_dir(), "ss_run")
-    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
-        model=dict(model="ssinfogan"), params=dict(q_step="d", num_labeled=10)))
+    config = testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=dict(model="ssinfogan"), params=dict(q_step="d", num_labeled=10))
+    model = train_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
     results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
@@ -120,10 +124,11 @@ class EvaluateTest(tf.test.TestCase):
 
   def test_disentanglement_metrics_on_dsprites(self):
     model_dir = os.path.join(self.get_temp_dir(), "dsprites_run")
-    model, _ = train_lib.run(testutil.tiny_config(model_dir, train_steps=2).replace(
+    config = testutil.tiny_config(model_dir, train_steps=2).replace(
         data=dict(dataset="dsprites", cache=False),
         model=dict(architecture="infogan_dsprites", codes="uniform:1,uniform:1,uniform:1",
-                   noise_dim=4)))
+                   noise_dim=4))
+    model = train_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
     results = evaluate.evaluate(model_dir, num_samples=0, disentanglement_points=64,
                                 disentanglement_eval_points=32)
     dis = results["disentanglement"]
@@ -140,7 +145,8 @@ class EvaluateTest(tf.test.TestCase):
     self.assertEqual(dis["mig"], direct)
     with open(os.path.join(model_dir, "results", "metrics.json")) as f:
       self.assertEqual(json.load(f)["disentanglement"]["mig"], dis["mig"])
-    # The representation is infer_codes' continuous means of the [-1, 1]-scaled images.
+    # The representation is infer_codes' continuous means of the [-1, 1]-scaled images (of the
+    # model with the export's batch-norm statistics).
     images = dsprites.render([[0, 1, 2, 3, 4], [2, 5, 39, 31, 0]]) * np.uint8(255)
     scaled = images.astype(np.float32) / 127.5 - 1.0
     self.assertAllClose(evaluate.representation_fn(loaded)(images),
