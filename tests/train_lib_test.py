@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from tests import testutil
+from tfgan_info import config as config_lib
 from tfgan_info import train_lib
 from tfgan_info.networks import normalization
 from tfgan_info.callbacks import model_step
@@ -56,6 +57,22 @@ class TrainLibTest(tf.test.TestCase):
                                        testutil.tiny_config(""))
     constant.d_optimizer.iterations.assign(100)
     self.assertAllClose(constant.d_optimizer.learning_rate, 2e-4)
+
+  def test_xla_on_cpu_false_compiles_only_where_a_gpu_is_visible(self):
+    config = testutil.tiny_config("", jit_compile=True)
+    self.assertTrue(train_lib.resolve_xla(config, gpus=[]).runtime.jit_compile)   # the default
+    off = config.replace(runtime={"xla_on_cpu": False})
+    self.assertFalse(train_lib.resolve_xla(off, gpus=[]).runtime.jit_compile)
+    self.assertTrue(train_lib.resolve_xla(off, gpus=["GPU:0"]).runtime.jit_compile)
+    self.assertFalse(train_lib.resolve_xla(  # never turns XLA on
+        off.replace(runtime={"jit_compile": False}), gpus=["GPU:0"]).runtime.jit_compile)
+    # The DCGAN-style configs ship it (BUILD.md, "Throughput of every config"); it is runtime
+    # only, so a run resumes with either value.
+    for name in ("dcgan_mnist", "dcgan_fashion_mnist", "age_mnist", "age_fashion_mnist",
+                 "infogan_dsprites"):
+      with open(os.path.join(testutil.ROOT, "configs", name + ".cfg")) as f:
+        self.assertIn("--xla_on_cpu=false\n", f.read(), name)
+    self.assertIn("xla_on_cpu", config_lib.RESUMABLE_FIELDS)
 
   def test_run_writes_everything_and_resumes(self):
     model_dir = os.path.join(self.get_temp_dir(), "run")

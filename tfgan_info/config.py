@@ -76,6 +76,9 @@ class RuntimeConfig:
   summary_every: int = P.field(100, "Scalar summary interval (steps).", lower=1)
   image_every: int = P.field(1000, "Traversal image interval (steps).", lower=1)
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
+  xla_on_cpu: bool = P.field(
+      True, "With --jit_compile: compile on a machine without a GPU too (false: XLA only "
+      "where a GPU is visible; configs whose networks train faster without XLA:CPU set it).")
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
       "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
@@ -219,7 +222,8 @@ def read_run_config(model_dir: str) -> Config:
 RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
     "summary_every",
-    "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "strategy",
+    "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "xla_on_cpu",
+    "strategy",
     "export_name", "export_weights", "bn_recalibration_images"})
 
 
