@@ -89,6 +89,19 @@ class EvaluateTest(tf.test.TestCase):
     self.assertAllClose(results["q_ss_accuracy"], correct / results["num_examples"],
                         atol=2e-4)
     self.assertGreaterEqual(results["c1_matched_accuracy"], results["q_ss_accuracy"])
+    # c_ss control: sample returns the class each c_ss asks for, scored by the domain classifier.
+    loaded = tf.saved_model.load(results["export"])
+    out = loaded.sample(count=tf.constant(5), seed=tf.constant(3, tf.int64))
+    self.assertAllEqual(out["labels"], tf.argmax(out["codes"][:, :10], -1))
+    classifier_dir = os.path.join(self.get_temp_dir(), "ss_clf")
+    os.makedirs(classifier_dir)
+    clf = classifier.build_classifier((28, 28, 1), 10)
+    clf.save(os.path.join(classifier_dir, "classifier.keras"))
+    control = evaluate.evaluate(model_dir, batch_size=1000, classifier_dir=classifier_dir,
+                                num_samples=200)
+    images, labels = evaluate.generate_samples(loaded, 200)
+    probs = tf.nn.softmax(clf(images, training=False)).numpy()
+    self.assertAllClose(control["conditional_accuracy"], (probs.argmax(1) == labels).mean())
 
   def test_missing_classifier_is_reported(self):
     model_dir = os.path.join(self.get_temp_dir(), "gan_run")

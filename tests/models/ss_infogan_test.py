@@ -122,6 +122,33 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     self.assertAllClose(loss, expected, rtol=1e-5, atol=1e-5)
     self.assertIn("ss_real_ll", report)
 
+  @parameterized.parameters(True, False)
+  def test_q_ss_learns_from_fakes_only_under_the_equations_routing(self, on_fakes):
+    # On an unlabelled batch L_IS^2 is the only term that reaches Q_ss's trainable weights:
+    # with q_ss_on_fakes=False (the reference code) a train step leaves them bit-identical,
+    # while Q_us and D's body still learn; G keeps L_IS^2 in its loss either way.
+    model = make_ss("d", q_ss_on_fakes=on_fakes)
+    dense = [layer for layer in model.discriminator.q_head.layers
+             if isinstance(layer, keras.layers.Dense)]
+    ss_out = [layer for layer in dense if layer.units == 10][0]
+    us_out = [layer for layer in dense if layer.units == 2][0]
+    before = [w.numpy() for w in (ss_out.kernel, us_out.kernel)]
+    model.fit(ss_batches(8, labeled=0.0), epochs=1, verbose=0)
+    self.assertEqual(np.array_equal(ss_out.kernel.numpy(), before[0]), not on_fakes)
+    self.assertFalse(np.array_equal(us_out.kernel.numpy(), before[1]))
+    data = next(iter(ss_batches(8, labeled=0.0)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    fake = model.generate(noise, codes, training=True)
+    _, report = model.generator_terms(data, codes, fake)
+    self.assertIn("mi_ss", report)
+    penalty, report = model.discriminator_code_terms(codes, model.discriminator.q(fake))
+    expected = -0.8 * report["mi_us"] - (2.0 * report["mi_ss"] if on_fakes else 0.0)
+    self.assertAllClose(penalty, expected, rtol=1e-5, atol=1e-5)
+
+  def test_reference_routing_needs_q_step_d(self):
+    with self.assertRaisesRegex(ValueError, "q_step=d"):
+      make_ss("g", q_ss_on_fakes=False)
+
   def test_first_code_must_be_categorical(self):
     with self.assertRaisesRegex(ValueError, "must be categorical"):
       make_ss(codes="uniform:1,cat:10")

@@ -191,6 +191,11 @@ class GAN(TwoPlayerModel):
     del q_outputs
     return tf.zeros([tf.shape(codes)[0]]), {}
 
+  def discriminator_code_terms(self, codes, q_outputs) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
+    """The code penalty of the D step (when Q learns there): `code_terms`, unless a model
+    keeps some code terms out of the D step's variables (they then train G only)."""
+    return self.code_terms(codes, q_outputs)
+
   def real_terms(self, data, real_q) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
     """Per-example penalty [batch] on Q's output for the REAL batch, and its report.
 
@@ -221,7 +226,7 @@ class GAN(TwoPlayerModel):
     report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
               "d_fake": tf.sigmoid(fake_logits[:, 0])}
     if self.q_in_discriminator_step:
-      penalty, _ = self.code_terms(codes, fake_q)
+      penalty, _ = self.discriminator_code_terms(codes, fake_q)
       real_penalty, real_report = self.real_terms(data, real_q)
       loss += penalty + real_penalty
       report.update(real_report)

@@ -10,6 +10,11 @@ L_I(G, Q_us) is InfoGAN's bound on the c_us of generated images; L_IS^1 = E log 
 over labelled REAL images (x, y); L_IS^2 = E log Q_ss(c_ss | G(z, c)) + H(c_ss) over GENERATED
 images. The Q heads learn in the step ``q_step`` names (as `InfoGAN`); the reference code
 trains them with D's body in the D step ("d", the default here).
+
+Who learns L_IS^2: by the equation (``q_ss_on_fakes``, the default) G, Q_ss and, with q_step
+"d", D's body; the reference code (spurra/ss-infogan, train_ss-infogan.lua) trains Q_ss on
+generated images only when there are no labels at all, so with labels only G learns from
+L_IS^2 there (``q_ss_on_fakes=False``, which needs q_step "d"). BUILD.md measures both.
 """
 
 import dataclasses
@@ -35,6 +40,10 @@ class SSInfoGANParams(GANParams):
   q_step: str = P.field(
       "d", "Train the Q heads with D's body and optimizer in the D step ('d', the reference "
       "code) or with G's optimizer in the G+Q step ('g').", choices=Q_STEPS)
+  q_ss_on_fakes: bool = P.field(
+      True, "Q_ss and D's body also learn L_IS^2 on generated images in the D step (the "
+      "paper's equation); false: only G learns from it, as the reference code while labels "
+      "exist (needs --q_step=d).")
   # The labelled subset and how often a step's real batch comes from it.
   num_labeled: int = P.field(
       132, "Size of the class-balanced labelled subset (chosen by --seed).", lower=1)
@@ -60,6 +69,8 @@ class SSInfoGAN(InfoGAN):
     lambda_us: lambda_1, weight of L_I(G, Q_us) (reference code: 0.8).
     lambda_ss: lambda_2, weight of L_IS^1 + L_IS^2 (reference code: 2).
     q_step: "d" (default, reference code) or "g"; see `InfoGAN`.
+    q_ss_on_fakes: whether L_IS^2 also trains Q_ss and D's body in the D step (module
+      docstring).
     Others: see `GAN`; D needs a Q head whose output is [Q_ss | Q_us].
 
   Raises:
@@ -67,12 +78,17 @@ class SSInfoGAN(InfoGAN):
   """
 
   def __init__(self, generator, discriminator, latent_spec, lambda_us: float = 0.8,
-               lambda_ss: float = 2.0, q_step: str = "d", **kwargs):
+               lambda_ss: float = 2.0, q_step: str = "d", q_ss_on_fakes: bool = True,
+               **kwargs):
     if not latent_spec.codes or not latent_spec.codes[0].is_categorical:
       raise ValueError("ss-InfoGAN's first code is the semi-supervised one and must be "
                        f"categorical (cat:K), got {latent_spec.to_spec()!r}")
+    if not q_ss_on_fakes and q_step != "d":
+      raise ValueError("--q_ss_on_fakes=false keeps L_IS^2 out of the D step, so it needs "
+                       "--q_step=d (with 'g' Q_ss learns in G's step)")
     self.lambda_us = float(lambda_us)
     self.lambda_ss = float(lambda_ss)
+    self.q_ss_on_fakes = bool(q_ss_on_fakes)
     super().__init__(generator, discriminator, latent_spec, q_step=q_step, **kwargs)
 
   @classmethod
@@ -118,6 +134,14 @@ class SSInfoGAN(InfoGAN):
       return {"probs": probs[:, :self.num_classes]}
     return dict(super().serving_signatures(), classify=classify)
 
+  def sample_outputs(self, noise, codes):
+    """InfoGAN's, and "labels" int32 [N]: the class each sample's c_ss asks for (category k is
+    class k), so evaluate scores how well c_ss controls G (Spurr et al. 2017, Sec. 4: the
+    domain classifier's agreement with k on G(z, c_ss = k), "conditional_accuracy")."""
+    c_ss = self.latent_spec.split_codes(codes)[0]
+    return dict(super().sample_outputs(noise, codes),
+                labels=tf.argmax(c_ss, axis=-1, output_type=tf.int32))
+
   summary_groups = {**GAN.summary_groups, "mi_ss": "info", "mi_us": "info",
                     "ss_real_ll": "info", "labeled": "data"}
 
@@ -144,6 +168,14 @@ class SSInfoGAN(InfoGAN):
     else:
       mi_us = tf.zeros_like(mi_ss)
     return -self.lambda_ss * mi_ss - self.lambda_us * mi_us, {"mi_ss": mi_ss, "mi_us": mi_us}
+
+  def discriminator_code_terms(self, codes, q_outputs):
+    """`code_terms` in the D step; without L_IS^2 when q_ss_on_fakes is false (the reference
+    code: then only G's step learns from it)."""
+    penalty, report = self.code_terms(codes, q_outputs)
+    if not self.q_ss_on_fakes:  # computed without L_IS^2, so no gradient of it remains
+      penalty = -self.lambda_us * report["mi_us"]
+    return penalty, report
 
   def supervised_terms(self, data, q_real=None):
     """-lambda_2 L_IS^1 per example: log Q_ss(y | x) of labelled real images.
