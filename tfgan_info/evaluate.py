@@ -8,8 +8,8 @@ signatures:
   endpoint: classifier-FID and classifier score under the domain classifier of
   tools/train_classifier.py (with the real data's own values as references), the conditional
   accuracy of a `sample` that returns the labels it asked for (a conditional GAN; ss-InfoGAN,
-  whose c_ss then measures how well c_ss controls G), and the standard FID / Inception Score when InceptionV3's
-  ImageNet weights can be loaded (offline they are skipped, and the results say so);
+  where it measures how well c_ss controls G), and the standard FID / Inception Score when
+  InceptionV3's ImageNet weights can be loaded (offline they are skipped, and the results say so);
 - `infer_codes` with a categorical code: c1's accuracy as a classifier of the real test
   images (categories matched one-to-one to labels);
 - `classify` (ss-InfoGAN, whose c_ss is tied to the labels by construction): `q_ss_accuracy`,
