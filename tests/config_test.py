@@ -62,7 +62,7 @@ class ConfigTest(tf.test.TestCase):
         ("ssinfogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
                                  augment_d=False,
                                  lambda_ss=2.0,
-                                 lambda_us=0.8, q_step="d", num_labeled=132,
+                                 lambda_us=0.8, q_step="d", q_ss_on_fakes=True, num_labeled=132,
                                  labeled_fraction=0.0, unlabeled_prob=0.9,
                                  unlabeled_prob_ramp_steps=1000)),
         ("age_mnist", dict(generator_steps=2, lambda_z=1000.0, mu_x=10.0, image_loss="l1",
