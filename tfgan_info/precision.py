@@ -41,9 +41,9 @@ def choose(gpu_capabilities) -> str:
   AVX512_BF16 CPU (and matched float32 over two seeds of infogan_mnist) but several times
   slower without it, where TensorFlow's bf16 convolution gradients take a slow path (BUILD.md,
   "Precision, the single-pass step and the PyTorch peer", "mixed_bfloat16 on real bf16
-  hardware"). On GPUs (bfloat16 tensor cores from compute
-  capability 8.0, float16 from 7.0) it would be faster, but mixed_bfloat16 lost c1 quality on
-  InfoGAN MNIST (BUILD.md, "Quality of mixed_bfloat16"), so it stays an explicit
+  hardware"). On GPUs (bfloat16 tensor cores from compute capability 8.0, float16 from 7.0)
+  it would be faster, but mixed_bfloat16 lost c1 quality on InfoGAN MNIST under the XLA:CPU
+  proxy (BUILD.md, "Quality of mixed_bfloat16"), so it stays an explicit
   --precision=mixed_bfloat16 (or mixed_float16 on 7.x).
   """
   del gpu_capabilities  # every device: no 16-bit policy has quality parity yet
