@@ -24,6 +24,9 @@ class AdversarialLossTest(tf.test.TestCase):
     expected = -(np.log(d_real) + np.log(1 - d_fake))
     self.assertAllClose(losses.minimax_discriminator_loss(self.real, self.fake), expected,
                         rtol=1e-5)
+    weighted = -np.log(d_real) - 0.5 * np.log(1 - d_fake)
+    self.assertAllClose(losses.minimax_discriminator_loss(self.real, self.fake, 0.5), weighted,
+                        rtol=1e-5)
 
   def test_generator_losses_match_numpy(self):
     d_fake = 1 / (1 + np.exp(-self.fake[:, 0]))
@@ -164,6 +167,22 @@ class AGELossTest(tf.test.TestCase):
                         rtol=1e-5, atol=1e-6)
     with self.assertRaisesRegex(ValueError, "Unknown image reconstruction"):
       losses.image_reconstruction_loss(x, y, "l3")
+    # "mean_cos" is the official AGE `match(x, y, "cos")`, 2 - mean(x_n * y_n) over the batch
+    # and the M dimensions, per example; on unit vectors "l2" has twice its gradient.
+    zn = z / np.linalg.norm(z, axis=1, keepdims=True)
+    zn_rec = z_rec / np.linalg.norm(z_rec, axis=1, keepdims=True)
+    official = 2 - (zn * zn_rec).mean()
+    self.assertAllClose(np.mean(losses.latent_reconstruction_loss(z, z_rec, "mean_cos")),
+                        official, rtol=1e-5)
+    target = tf.constant(zn_rec)
+    grads = {}
+    for kind in ("l2", "mean_cos"):
+      unit = tf.Variable(zn)
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(losses.latent_reconstruction_loss(
+            tf.math.l2_normalize(unit, -1), target, kind))
+      grads[kind] = tape.gradient(loss, unit)
+    self.assertAllClose(grads["l2"], 2 * grads["mean_cos"], rtol=1e-4, atol=1e-6)
     with self.assertRaisesRegex(ValueError, "Unknown latent reconstruction"):
       losses.latent_reconstruction_loss(z, z_rec, "l1")
 

@@ -16,19 +16,21 @@ def _flat(logits):
   return tf.reshape(tf.cast(logits, tf.float32), [tf.shape(logits)[0]])
 
 
-def minimax_discriminator_loss(real_logits, fake_logits):
+def minimax_discriminator_loss(real_logits, fake_logits, fake_weight: float = 1.0):
   """Discriminator loss of the GAN value function (Goodfellow et al. 2014, Eq. 1).
 
-  -[log D(x) + log(1 - D(G(z)))] = softplus(-l_real) + softplus(l_fake).
+  -[log D(x) + w_f log(1 - D(G(z)))] = softplus(-l_real) + w_f softplus(l_fake); w_f = 1 is
+  the value function (GAN-CLS, Reed et al. 2016 Alg. 1, gives its two negatives 1/2 each).
 
   Args:
     real_logits: [batch] or [batch, 1] logits on real data.
     fake_logits: [batch] or [batch, 1] logits on generated data (same batch size).
+    fake_weight: w_f, the weight of the generated-data term.
 
   Returns:
     [batch] float32 per-example loss, >= 0.
   """
-  return tf.nn.softplus(-_flat(real_logits)) + tf.nn.softplus(_flat(fake_logits))
+  return tf.nn.softplus(-_flat(real_logits)) + fake_weight * tf.nn.softplus(_flat(fake_logits))
 
 
 def wrong_label_discriminator_loss(mismatched_logits):
@@ -173,8 +175,10 @@ def gaussian_kl_to_standard_normal(mean, std):
   """KL(N(m, diag(s^2)) || N(0, I)) of a diagonal Gaussian (AGE, Sec. 3.2).
 
   KL = sum_j (s_j^2 + m_j^2) / 2 - log s_j - 1/2, the textbook formula. The official AGE code
-  (DmitryUlyanov/AGE, ``KLN01Loss``) writes -log(s_j^2) where -log s_j belongs and averages
-  over j instead of summing; this function follows the paper's definition.
+  (DmitryUlyanov/AGE, ``KLN01Loss``, direction "qp") computes mean_j (v_j^2 + m_j^2) / 2 -
+  log v_j - 1/2 with v_j = s_j^2 the variance: s_j^4 where s_j^2 belongs, -log s_j^2 where
+  -log s_j belongs, and a mean over j instead of a sum. This function follows the paper's
+  definition (`models.age` divides it by M to keep the official scale).
 
   Args:
     mean: [M] per-dimension means m_j.
@@ -245,9 +249,12 @@ def latent_reconstruction_loss(codes, reconstructed_codes, kind: str = "l2"):
   Args:
     codes: [batch, M] prior samples z (unit vectors).
     reconstructed_codes: [batch, M] e(g(z)) (unit vectors).
-    kind: "l2" (squared distance averaged over the M dimensions, as the official code's
-      MSE, so lambda = 1000 keeps its meaning; for unit vectors it is (2 - 2 cos) / M) or
-      "cosine" (1 - cos(z, e(g(z)))).
+    kind: for unit vectors z, z' = e(g(z)) with cos = z . z':
+      "mean_cos" (the official code's default, ``--match_z cos``: 2 - mean_j z_j z'_j =
+      2 - cos / M, gradient -d cos / M);
+      "l2" (squared distance averaged over the M dimensions, the official ``--match_z L2``:
+      (2 - 2 cos) / M, twice the gradient of "mean_cos", so lambda here is 2 lambda there);
+      "cosine" (1 - cos, M times the gradient of "mean_cos").
 
   Returns:
     [batch] float32.
@@ -259,11 +266,14 @@ def latent_reconstruction_loss(codes, reconstructed_codes, kind: str = "l2"):
   z_rec = tf.cast(reconstructed_codes, tf.float32)
   if kind == "l2":
     return tf.reduce_mean(tf.square(z - z_rec), axis=-1)
-  if kind == "cosine":
+  if kind in ("cosine", "mean_cos"):
     cos = tf.reduce_sum(tf.math.l2_normalize(z, -1) * tf.math.l2_normalize(z_rec, -1), -1)
-    return 1.0 - cos
-  raise ValueError(f"Unknown latent reconstruction loss {kind!r}: use 'l2' or 'cosine'")
+    if kind == "cosine":
+      return 1.0 - cos
+    return 2.0 - cos / tf.cast(tf.shape(z)[-1], tf.float32)
+  raise ValueError(f"Unknown latent reconstruction loss {kind!r}: use one of "
+                   f"{LATENT_RECONSTRUCTION_LOSSES}")
 
 
 IMAGE_RECONSTRUCTION_LOSSES = ("l1", "l2")
-LATENT_RECONSTRUCTION_LOSSES = ("l2", "cosine")
+LATENT_RECONSTRUCTION_LOSSES = ("l2", "cosine", "mean_cos")

@@ -70,8 +70,10 @@ class ConditionalGANTest(tf.test.TestCase, parameterized.TestCase):
     for k in range(10):
       self.assertLen(set(wrong[labels.numpy() == k]), 9)
 
-  def test_d_loss_adds_the_wrong_label_term(self):
-    model = make_cgan(mismatch_weight=0.5)
+  @parameterized.parameters(("sum", 1.0, 0.5), ("mean", 1 / 1.5, 0.5 / 1.5))
+  def test_d_loss_adds_the_wrong_label_term(self, negatives, fake_weight, wrong_weight):
+    # "mean" is GAN-CLS (Reed et al. 2016, Alg. 1): both negatives divided by 1 + w.
+    model = make_cgan(mismatch_weight=0.5, negatives=negatives)
     images, labels = toy_labelled_images(8)
     data = {"image": tf.constant(images), "label": tf.constant(labels)}
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
@@ -84,8 +86,9 @@ class ConditionalGANTest(tf.test.TestCase, parameterized.TestCase):
     fake_logits, _ = model.discriminator(model.generate(noise, codes, training=True),
                                          labels=tf.argmax(codes, -1), training=True)
     wrong_logits, _ = model.discriminator(images, labels=wrong, training=True)
-    expected = (np.log1p(np.exp(-real_logits[:, 0])) + np.log1p(np.exp(fake_logits[:, 0]))
-                + 0.5 * np.log1p(np.exp(wrong_logits[:, 0])))
+    expected = (np.log1p(np.exp(-real_logits[:, 0]))
+                + fake_weight * np.log1p(np.exp(fake_logits[:, 0]))
+                + wrong_weight * np.log1p(np.exp(wrong_logits[:, 0])))
     self.assertAllClose(loss, expected, rtol=1e-4, atol=1e-4)
     self.assertAllClose(report["d_loss"], loss)
     self.assertAllClose(report["d_mismatch"], tf.sigmoid(wrong_logits[:, 0]), atol=1e-4)
@@ -110,6 +113,8 @@ class ConditionalGANTest(tf.test.TestCase, parameterized.TestCase):
       ConditionalGAN(g, unconditional, latents.LatentSpec("cat:10", 4))
     with self.assertRaisesRegex(ValueError, "mismatch_weight"):
       ConditionalGAN(g, d, latents.LatentSpec("cat:10", 4), mismatch_weight=-1.0)
+    with self.assertRaisesRegex(ValueError, "Unknown negatives"):
+      ConditionalGAN(g, d, latents.LatentSpec("cat:10", 4), negatives="max")
 
 
 class WrongLabelLossTest(tf.test.TestCase):

@@ -145,6 +145,29 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     expected = -0.8 * report["mi_us"] - (2.0 * report["mi_ss"] if on_fakes else 0.0)
     self.assertAllClose(penalty, expected, rtol=1e-5, atol=1e-5)
 
+  def test_invariance_term_teaches_q_ss_on_unlabelled_real_images(self):
+    # With lambda_iic the D step adds -lambda_iic I(c_ss; c_ss') on the real batch to
+    # L_IS^1; under the reference routing it is then what moves Q_ss on an unlabelled batch.
+    with self.assertRaisesRegex(ValueError, "needs --q_step=d"):
+      make_ss("g", lambda_iic=1.0)
+    model = make_ss("d", q_ss_on_fakes=False, lambda_iic=0.5)
+    data = next(iter(ss_batches(8, labeled=1.0)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    fake = model.generate(noise, codes, training=True)
+    loss, report = model.discriminator_terms(data, codes, fake)
+    penalty, _ = model.discriminator_code_terms(codes, model.discriminator.q(fake,
+                                                                             training=True))
+    self.assertBetween(float(np.mean(report["iic"])), 0.0, np.log(10))
+    expected = (report["d_loss"] + penalty - 2.0 * report["ss_real_ll"]
+                - 0.5 * report["iic"])
+    self.assertAllClose(loss, expected, rtol=1e-4, atol=1e-4)
+    ss_out = [layer for layer in model.discriminator.q_head.layers
+              if isinstance(layer, keras.layers.Dense) and layer.units == 10][0]
+    before = ss_out.kernel.numpy()
+    history = model.fit(ss_batches(8, labeled=0.0), epochs=1, verbose=0).history
+    self.assertIn("iic", history)
+    self.assertFalse(np.array_equal(ss_out.kernel.numpy(), before))
+
   def test_reference_routing_needs_q_step_d(self):
     with self.assertRaisesRegex(ValueError, "q_step=d"):
       make_ss("g", q_ss_on_fakes=False)

@@ -26,6 +26,11 @@ and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale. 
 ``kl_reduction="mean"`` (default) the model uses the textbook KL divided by M, keeping that
 balance; ``"sum"`` uses the KL itself, which is M times larger (measured on MNIST, M = 64, see
 BUILD.md: the divergence terms then swamp L_Z and e(g(z)) stays unrelated to z).
+
+Scale of L_Z. The official default (``--match_z cos``) is 2 - mean_j z_j e(g(z))_j = 2 -
+cos / M; the mean squared distance ``latent_loss="l2"`` (the default here) is (2 - 2 cos) / M
+on unit vectors, twice its gradient, so lambda = 1000 here weighs L_Z as lambda = 2000 there;
+``"mean_cos"`` is the official form.
 """
 
 import dataclasses
@@ -58,8 +63,11 @@ class AGEParams:
       10.0, "mu, weight of the image reconstruction ||x - g(e(x))|| in the e step.", lower=0.0)
   image_loss: str = P.field("l1", "Norm of the image reconstruction.",
                             choices=losses.IMAGE_RECONSTRUCTION_LOSSES)
-  latent_loss: str = P.field("l2", "Distance of the latent reconstruction.",
-                             choices=losses.LATENT_RECONSTRUCTION_LOSSES)
+  latent_loss: str = P.field(
+      "l2", "Distance of the latent reconstruction: 'l2' (mean squared, twice the gradient of "
+      "the official default), 'mean_cos' (the official --match_z cos) or 'cosine' (M times "
+      "it); see losses.latent_reconstruction_loss.",
+      choices=losses.LATENT_RECONSTRUCTION_LOSSES)
   kl_reduction: str = P.field(
       "mean", "Divergence = textbook KL divided by the latent width ('mean', the official "
       "code's scale, which lambda and mu were tuned for) or the KL itself ('sum').",
@@ -78,7 +86,8 @@ class AGE(TwoPlayerModel):
     lambda_z: lambda, weight of L_Z in the g step (paper: 1000).
     mu_x: mu, weight of L_X in the e step (paper: 10).
     image_loss: "l1" or "l2", the norm of L_X.
-    latent_loss: "l2" or "cosine", the distance of L_Z.
+    latent_loss: "l2", "mean_cos" (the official code's) or "cosine", the distance of L_Z
+      (`losses.latent_reconstruction_loss` compares their scales).
     kl_reduction: "mean" (KL / M, default) or "sum" (the KL); see the module docstring.
     seed: seed of the model's `keras.random.SeedGenerator`.
 

@@ -3,7 +3,11 @@
 min_G max_D  E[log D(x, y)] + E[log(1 - D(G(z, y), y))] + w E[log(1 - D(x, y'))],   y' != y
 
 The last term (Reed et al. 2016, Sec. 4.1) makes D reject a real image paired with a wrong
-label, so D, and through it G, must use the label. Labels enter G through an embedding
+label, so D, and through it G, must use the label. ``negatives`` sets how D's two negative
+terms combine: "sum" (w = mismatch_weight on the wrong-label term, 1 on the fakes, so with
+w = 1 the negatives outweigh the real term 2:1) or "mean" (GAN-CLS, Reed et al. 2016 Alg. 1:
+L_D = -log D(x, y) - [log(1 - D(G(z, y), y)) + w log(1 - D(x, y'))] / (1 + w), i.e. 1/2 each
+for w = 1). Labels enter G through an embedding
 concatenated to z, and D by projection (`networks.Discriminator`). The GAN base samples the
 labels of generated images as its one categorical code, uniformly over the K classes.
 """
@@ -20,10 +24,17 @@ from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
 
 
+NEGATIVES = ("sum", "mean")
+
+
 @dataclasses.dataclass(frozen=True)
 class ConditionalGANParams(GANParams):
   mismatch_weight: float = P.field(
       1.0, "Weight of D's loss on real images paired with wrong labels.", lower=0.0)
+  negatives: str = P.field(
+      "sum", "How D's negatives combine: 'sum' (fakes 1, wrong labels mismatch_weight) or "
+      "'mean' (GAN-CLS, Reed et al. 2016: both divided by 1 + mismatch_weight).",
+      choices=NEGATIVES)
 
 
 @registry.register("cgan", ConditionalGANParams)
@@ -35,6 +46,8 @@ class ConditionalGAN(GAN):
     discriminator: conditional `networks.Discriminator` (with a class embedding).
     latent_spec: `latents.LatentSpec` with exactly one code, cat:K (the labels).
     mismatch_weight: weight w of the wrong-label term (0 turns it off).
+    negatives: "sum" or "mean" (GAN-CLS), how the fake and wrong-label terms combine (module
+      docstring).
     Others: see `GAN`.
 
   Raises:
@@ -44,7 +57,7 @@ class ConditionalGAN(GAN):
   summary_groups = {**GAN.summary_groups, "d_mismatch": "discriminator"}
 
   def __init__(self, generator, discriminator, latent_spec, mismatch_weight: float = 1.0,
-               **kwargs):
+               negatives: str = "sum", **kwargs):
     codes = latent_spec.codes
     if len(codes) != 1 or not codes[0].is_categorical:
       raise ValueError("A conditional GAN's only code is its label: set --codes=cat:K with K "
@@ -53,7 +66,10 @@ class ConditionalGAN(GAN):
       raise ValueError("A conditional GAN needs a conditional discriminator (num_classes > 0)")
     if mismatch_weight < 0:
       raise ValueError(f"mismatch_weight must be >= 0, got {mismatch_weight}")
+    if negatives not in NEGATIVES:
+      raise ValueError(f"Unknown negatives {negatives!r}: use one of {NEGATIVES}")
     self.mismatch_weight = float(mismatch_weight)
+    self.negatives = negatives
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
   @classmethod
@@ -90,6 +106,11 @@ class ConditionalGAN(GAN):
 
   def tracked_names(self):
     return super().tracked_names() + ("d_mismatch",)
+
+  @property
+  def fake_loss_weight(self):
+    """1, or 1 / (1 + w) when the negatives are averaged (GAN-CLS)."""
+    return 1.0 / (1.0 + self.mismatch_weight) if self.negatives == "mean" else 1.0
 
   @staticmethod
   def labels_of(labels_or_codes):
@@ -130,11 +151,13 @@ class ConditionalGAN(GAN):
     return (labels + offsets) % k
 
   def discriminator_terms(self, data, codes, fake):
-    """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels."""
+    """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels
+    (w / (1 + w) and the fakes' term 1 / (1 + w) when negatives is "mean")."""
     loss, report = super().discriminator_terms(data, codes, fake)
     wrong = self.wrong_labels(self.labels_of(data["label"]))
     logits, _ = self.discriminator(self.d_view(data["image"]), labels=wrong, training=True)
-    loss += self.mismatch_weight * losses.wrong_label_discriminator_loss(logits)
+    loss += (self.mismatch_weight * self.fake_loss_weight
+             * losses.wrong_label_discriminator_loss(logits))
     report["d_loss"] = loss
     report["d_mismatch"] = tf.sigmoid(logits[:, 0])
     return loss, report

@@ -55,6 +55,9 @@ class GAN(TwoPlayerModel):
   """
 
   players = ("d", "g")
+  # Weight of D's generated-data term (`losses.minimax_discriminator_loss`); a model with
+  # further negatives may share the weight among them (`ConditionalGAN`, GAN-CLS).
+  fake_loss_weight = 1.0
   summary_groups = {"d_loss": "loss", "g_loss": "loss", "d_real": "discriminator",
                     "d_fake": "discriminator"}
 
@@ -222,7 +225,7 @@ class GAN(TwoPlayerModel):
     # statistics in the D step match those of the G step, which sees a fake-only batch.
     real_logits, real_q = self.discriminate(real, self.real_codes(data), training=True)
     fake_logits, fake_q = self.discriminate(self.d_view(fake), codes, training=True)
-    loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
+    loss = losses.minimax_discriminator_loss(real_logits, fake_logits, self.fake_loss_weight)
     report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
               "d_fake": tf.sigmoid(fake_logits[:, 0])}
     if self.q_in_discriminator_step:

@@ -35,6 +35,15 @@ from tfgan_info.networks import normalization
 Q_STEPS = ("d", "g")
 
 
+def lambda_iic_field():
+  """The ``lambda_iic`` parameter of the models with the invariance term (InfoGAN,
+  ss-InfoGAN): a fresh dataclass field each call."""
+  return P.field(
+      0.0, "Weight of I(c; c') between Q's categorical posteriors of real images and of "
+      "randomly transformed copies (IIC, Ji et al. 2019; beyond the paper; needs "
+      "--q_step=d).", lower=0.0)
+
+
 @dataclasses.dataclass(frozen=True)
 class InfoGANParams(GANParams):
   lambda_cat: float = P.field(1.0, "Weight of L_I for categorical codes.", lower=0.0)
@@ -42,10 +51,7 @@ class InfoGANParams(GANParams):
   q_step: str = P.field(
       "g", "Train the Q head in the G+Q step with G's optimizer ('g'), or Q head and shared "
       "body with D's optimizer in the D step ('d', openai/InfoGAN).", choices=Q_STEPS)
-  lambda_iic: float = P.field(
-      0.0, "Weight of I(c; c') between Q's categorical posteriors of real images and of "
-      "randomly transformed copies (IIC, Ji et al. 2019; beyond the paper; needs "
-      "--q_step=d).", lower=0.0)
+  lambda_iic: float = lambda_iic_field()
 
 
 @registry.register("infogan", InfoGANParams)

@@ -15,6 +15,11 @@ Who learns L_IS^2: by the equation (``q_ss_on_fakes``, the default) G, Q_ss and,
 "d", D's body; the reference code (spurra/ss-infogan, train_ss-infogan.lua) trains Q_ss on
 generated images only when there are no labels at all, so with labels only G learns from
 L_IS^2 there (``q_ss_on_fakes=False``, which needs q_step "d"). BUILD.md measures both.
+
+Beyond the paper, opt-in (``lambda_iic`` > 0, q_step "d"): InfoGAN's invariance term on the
+real batch, labelled or not, for Q_ss (`InfoGAN.real_terms`): the unlabelled images then teach
+Q_ss that a digit stays a digit under small rotations, shears, rescalings and shifts, and the
+few labels name the clusters.
 """
 
 import dataclasses
@@ -28,7 +33,7 @@ from tfgan_info import posterior
 from tfgan_info import signatures as sig
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
-from tfgan_info.models.infogan import Q_STEPS, InfoGAN
+from tfgan_info.models.infogan import Q_STEPS, InfoGAN, lambda_iic_field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,6 +49,7 @@ class SSInfoGANParams(GANParams):
       True, "Q_ss and D's body also learn L_IS^2 on generated images in the D step (the "
       "paper's equation); false: only G learns from it, as the reference code while labels "
       "exist (needs --q_step=d).")
+  lambda_iic: float = lambda_iic_field()
   # The labelled subset and how often a step's real batch comes from it.
   num_labeled: int = P.field(
       132, "Size of the class-balanced labelled subset (chosen by --seed).", lower=1)
@@ -71,6 +77,7 @@ class SSInfoGAN(InfoGAN):
     q_step: "d" (default, reference code) or "g"; see `InfoGAN`.
     q_ss_on_fakes: whether L_IS^2 also trains Q_ss and D's body in the D step (module
       docstring).
+    lambda_iic: weight of the invariance term on real images (`InfoGAN`; 0: off).
     Others: see `GAN`; D needs a Q head whose output is [Q_ss | Q_us].
 
   Raises:
@@ -143,14 +150,15 @@ class SSInfoGAN(InfoGAN):
                 labels=tf.argmax(c_ss, axis=-1, output_type=tf.int32))
 
   summary_groups = {**GAN.summary_groups, "mi_ss": "info", "mi_us": "info",
-                    "ss_real_ll": "info", "labeled": "data"}
+                    "ss_real_ll": "info", "iic": "info", "labeled": "data"}
 
   @property
   def num_classes(self) -> int:
     return self.latent_spec.codes[0].size
 
   def tracked_names(self):
-    return GAN.tracked_names(self) + ("mi_ss", "mi_us", "ss_real_ll", "labeled")
+    names = GAN.tracked_names(self) + ("mi_ss", "mi_us", "ss_real_ll", "labeled")
+    return names + (("iic",) if self.lambda_iic else ())
 
   def code_terms(self, codes, q_outputs):
     """-lambda_2 L_IS^2 - lambda_1 L_I(us) per example on generated images, and the report.
@@ -198,8 +206,12 @@ class SSInfoGAN(InfoGAN):
     return -self.lambda_ss * log_likelihood, {"ss_real_ll": log_likelihood, "labeled": labeled}
 
   def real_terms(self, data, real_q):
-    """With q_step "d": L_IS^1 from the Q output the D step computed on the real batch."""
-    return self.supervised_terms(data, real_q)
+    """With q_step "d": -lambda_2 L_IS^1 from the Q output the D step computed on the real
+    batch, plus InfoGAN's -lambda_iic I(c_ss; c_ss') when lambda_iic > 0; per example
+    [batch], and the report of both."""
+    penalty, report = self.supervised_terms(data, real_q)
+    invariance, invariance_report = super().real_terms(data, real_q)
+    return penalty + invariance, {**report, **invariance_report}
 
   def generator_terms(self, data, codes, fake):
     """With q_step "g": the G step runs Q on the real batch for L_IS^1 (G's step sees no real
