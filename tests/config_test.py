@@ -88,6 +88,21 @@ class ConfigTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "Unknown model 'vae'"):
       config_lib.Config.from_dict(old)
 
+  def test_datasets_of_pairs_and_their_direction(self):
+    config = config_lib.Config(
+        model=config_lib.ModelConfig(model="pix2pix"),
+        data=config_lib.DataConfig(dataset="paired:/data/facades", direction="BtoA"))
+    self.assertEqual(config_lib.Config.from_json(config.to_json()), config)
+    self.assertEqual(config_lib.config_diff(config, config.replace(data={"direction": "AtoB"})),
+                     ["data.direction"])  # another direction is another run
+    with self.assertRaisesRegex(ValueError, "Unknown dataset 'imagenet'"):
+      config_lib.DataConfig(dataset="imagenet")
+    with self.assertRaisesRegex(ValueError, "is for paired datasets"):
+      config_lib.DataConfig(dataset="mnist", direction="BtoA")
+    d = config_lib.Config().to_dict()
+    del d["data"]["direction"]  # a config.json written before the field existed
+    self.assertEqual(config_lib.Config.from_dict(d).data.direction, "AtoB")
+
   def test_every_field_is_documented(self):
     sections = [cls for _, cls, _ in config_lib.SECTIONS] + [
         e.params_cls for e in registry.entries()]

@@ -93,8 +93,32 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))
     self.assertEqual(os.path.basename(path), "1")
     loaded = tf.saved_model.load(path)
-    out = loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))
+    if "sample" in loaded.signatures:
+      out = loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))
+    else:  # an image-to-image model serves translate instead
+      out = loaded.translate(tf.zeros((2,) + model.source_shape))
     self.assertEqual(out["images"].shape[0], 2)
+
+  def test_pix2pix_configs(self):
+    for name, dataset in (("pix2pix_edges2fashion_mnist", "edges2fashion_mnist"),
+                          ("pix2pix_inpaint_mnist", "inpaint_mnist")):
+      self.assertIn(name, CONFIGS)
+      config = parse(name)
+      self.assertEqual((config.model.model, config.model.architecture, config.data.dataset,
+                        config.data.direction), ("pix2pix", "unet_patchgan", dataset, "AtoB"))
+      self.assertEqual((config.params.lambda_l1, config.params.lambda_gan), (100.0, 1.0))
+      self.assertEqual((config.optimizer.d_learning_rate, config.optimizer.g_learning_rate,
+                        config.optimizer.beta_1), (2e-4, 2e-4, 0.5))  # the paper's Adam
+      self.assertEqual(parse(name, "--lambda_gan=0").params.lambda_gan, 0.0)  # L1 baseline
+      self.assertEqual(parse(name, "--direction=BtoA").data.direction, "BtoA")
+      with self.assertRaisesRegex(ValueError, "--lambda_cat is a parameter of"):
+        parse(name, "--lambda_cat=1")
+    with self.assertRaisesRegex(ValueError, "--lambda_l1 is a parameter of --model=pix2pix"):
+      parse("infogan_mnist", "--lambda_l1=10")
+    with self.assertRaisesRegex(ValueError, "--direction=BtoA is for paired datasets"):
+      parse("infogan_mnist", "--direction=BtoA")
+    self.assertEqual(parse("pix2pix_inpaint_mnist", "--dataset=paired:/data/facades")
+                     .data.dataset, "paired:/data/facades")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,17 @@ class GridsTest(tf.test.TestCase):
     self.assertEqual(grids.pair_grid(images, images + 1, pairs_per_row=3).shape,
                      (2 * 3 + 1, 6 * 3 + 1, 1))
 
+  def test_group_grid_puts_each_group_side_by_side(self):
+    # A translation's input | output | target, two groups per row; grey inputs and colour
+    # outputs share one RGB grid.
+    x = np.full((5, 2, 2, 1), -1.0, np.float32)
+    g = np.zeros((5, 2, 2, 3), np.float32)
+    y = np.ones((5, 2, 2, 3), np.float32)
+    grid = grids.group_grid([x, g, y], groups_per_row=2)
+    self.assertEqual(grid.shape, (2 * 3 + 1, 6 * 3 + 1, 3))
+    self.assertEqual([int(grid[1, 1 + 3 * c, 0]) for c in range(6)], [0, 128, 255] * 2)
+    self.assertAllEqual(grids.pair_grid(y, g, 2), grids.group_grid([y, g], 2))
+
   def test_write_png(self):
     path = os.path.join(self.get_temp_dir(), "g.png")
     grid = grids.image_grid(np.zeros((2, 3, 3, 1), np.float32), 1, 2)

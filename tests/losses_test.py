@@ -188,3 +188,35 @@ class AGELossTest(tf.test.TestCase):
 
 if __name__ == "__main__":
   tf.test.main()
+
+
+class PatchGANLossTest(tf.test.TestCase):
+  """pix2pix's per-patch cGAN losses (Isola et al. 2017, Eq. 1), averaged per example."""
+
+  def setUp(self):
+    super().setUp()
+    rng = np.random.default_rng(3)
+    self.real = rng.normal(size=(4, 3, 5, 1)).astype(np.float32)
+    self.fake = rng.normal(size=(4, 3, 5, 1)).astype(np.float32)
+
+  def test_discriminator_matches_numpy(self):
+    d_real, d_fake = 1 / (1 + np.exp(-self.real)), 1 / (1 + np.exp(-self.fake))
+    expected = -(np.log(d_real) + np.log(1 - d_fake)).reshape(4, -1).mean(1)
+    self.assertAllClose(losses.patch_discriminator_loss(self.real, self.fake), expected,
+                        rtol=1e-5)
+
+  def test_generator_matches_numpy(self):
+    d_fake = 1 / (1 + np.exp(-self.fake))
+    self.assertAllClose(losses.patch_generator_loss(self.fake),
+                        -np.log(d_fake).reshape(4, -1).mean(1), rtol=1e-5)
+
+  def test_one_patch_is_the_plain_gan_loss(self):
+    one_real, one_fake = self.real[:, :1, :1], self.fake[:, :1, :1]
+    self.assertAllClose(losses.patch_discriminator_loss(one_real, one_fake),
+                        losses.minimax_discriminator_loss(one_real[:, 0, 0], one_fake[:, 0, 0]))
+    self.assertAllClose(losses.patch_generator_loss(one_fake),
+                        losses.non_saturating_generator_loss(one_fake[:, 0, 0]))
+
+  def test_optimal_discriminator_value(self):
+    zeros = np.zeros((2, 30, 30, 1), np.float32)
+    self.assertAllClose(losses.patch_discriminator_loss(zeros, zeros), [2 * np.log(2)] * 2)

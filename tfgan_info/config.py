@@ -26,7 +26,13 @@ from tfgan_info.models import registry
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
-  dataset: str = P.field("mnist", "tfds dataset name.", choices=data_lib.DATASETS)
+  dataset: str = P.field(
+      "mnist", f"A tfds dataset ({', '.join(data_lib.DATASETS)}), a dataset of image pairs "
+      f"built from them ({', '.join(data_lib.PAIRED_DATASETS)}), or "
+      f"{data_lib.PAIRED_PREFIX}FOLDER: pix2pix's side-by-side A|B JPEG / PNG images in "
+      "FOLDER/train/ and FOLDER/test/ (or val/).")
+  direction: str = P.field("AtoB", "Paired datasets: translate A (the left image) into B, or "
+                           "B into A.", choices=data_lib.paired.DIRECTIONS)
   data_dir: str = P.field("", "tfds data folder ('' = tfds default).")
   raw_data_dir: str = P.field(
       "", "Build the dataset offline from the original raw gzip files in this folder (or its "
@@ -34,6 +40,9 @@ class DataConfig:
   batch_size: int = P.field(64, "Global batch size.", lower=1)
   cache: bool = P.field(True, "Cache decoded examples in memory.")
   shuffle_buffer: int = P.field(60000, "Shuffle buffer size.", lower=1)
+
+  def __post_init__(self):
+    data_lib.check_dataset(self.dataset, self.direction)  # the flag is a string, not an enum
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,6 +18,12 @@ signatures:
   error, and the share the domain classifier gives the label it gives x), and linear-probe
   accuracies: a logistic regression fitted on the encoder codes of N labelled training images
   (class-balanced, chosen by --seed; N from --probe_labels), scored on the test codes;
+- `translate` (image-to-image translation): on the test pairs (x, y) of the paired dataset,
+  split by the run's --direction, the mean L1 error and SSIM of G(x) against y and, with the
+  domain classifier of the outputs' domain (Fashion-MNIST's for edges2fashion_mnist, MNIST's
+  for inpaint_mnist), its accuracy on G(x) against the true labels and the classifier-FID of
+  the G(x) against the y; the same two for the inputs x (the identity translation) and the
+  accuracy on the y are references;
 - on a dataset with ground-truth factors (dsprites), the disentanglement metrics of the
   export's codes (`representation_fn`: infer_codes, or encode): MIG, FactorVAE score,
   DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
@@ -178,6 +184,47 @@ def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: in
   return results
 
 
+def translation_metrics(loaded, pairs, classifier_fn, num_classes: int,
+                        batch_size: int = 500):
+  """The translation entries of the metrics dict (an export with a `translate` signature).
+
+  Args:
+    loaded: the SavedModel (endpoint translate: images -> images).
+    pairs: {"input": x [N, H, W, C_x], "target": y [N, H, W, C_y], "label": int [N]} NumPy
+      test pairs in [-1, 1] (`data.paired.as_arrays`).
+    classifier_fn: the FeatureFn of the outputs' domain classifier (`load_classifier`), or
+      None to skip the classifier metrics.
+    num_classes: K of the labels (0: the dataset has none; no accuracies).
+    batch_size: images per call of the endpoint or of the classifier.
+  """
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
+
+  x, y, labels = pairs["input"], pairs["target"], pairs["label"]
+  outputs = _batched(loaded.translate, x, "images", batch_size)
+  quality = metrics.compute_translation(y, outputs, batch_size)
+  results = {"translation_l1": quality["l1"], "translation_l1_01": quality["l1_01"],
+             "translation_ssim": quality["ssim"], "num_pairs": quality["num_pairs"]}
+  if classifier_fn is None:
+    return results
+  sets = {"translation": outputs, "target": y}
+  if x.shape[1:] == y.shape[1:]:
+    sets["input"] = x  # the identity translation, a reference
+  features = {k: sq.batched_features(classifier_fn, v, batch_size) for k, v in sets.items()}
+  for name in ("translation", "input"):
+    if name in features:
+      results[f"{name}_classifier_fid"] = metrics.compute_fid(features["target"][0],
+                                                              features[name][0])["fid"]
+  if num_classes:
+    for name, (_, probs) in features.items():
+      acc = metrics.compute_conditional_accuracy(probs.argmax(1), labels, num_classes)
+      results[f"{name}_classifier_accuracy"] = acc["accuracy"]
+      if name == "translation":
+        results["translation_per_class_accuracy"] = [
+            None if a != a else a for a in acc["per_class_accuracy"]]
+  return results
+
+
 def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
   """``count`` samples from an export's `sample` endpoint, ``batch_size`` per call.
 
@@ -313,16 +360,29 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["q_ss_accuracy"] = metrics.compute_accuracy(
         lambda x: loaded.classify(x)["probs"], ds)["accuracy"]
   reconstructs = {"reconstruct", "encode"} <= signatures
+  translates = "translate" in signatures
   classifier = None
-  if reconstructs or num_samples:
-    classifier = load_classifier(
-        classifier_dir or os.path.join("runs", f"classifier_{dc.dataset}"), dc.dataset)
+  if reconstructs or num_samples or translates:
+    # The classifier of the domain of the model's outputs: the dataset's own, or for a paired
+    # dataset that of its targets' source (none for folders or BtoA).
+    domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
+    if classifier_dir or domain:
+      classifier = load_classifier(
+          classifier_dir or os.path.join("runs", f"classifier_{domain}"), domain or dc.dataset)
+    else:
+      classifier = ("", None, f"no domain classifier for the outputs of {dc.dataset} "
+                    f"{dc.direction} (pass --classifier_dir to use one)")
     if classifier[1] is None:
       results["classifier_metrics_skipped"] = classifier[2]
   ground_truth = data_lib.GROUND_TRUTH.get(dc.dataset)
   if reconstructs:
     results.update(age_metrics(loaded, ds, batches("train"), classifier[1],
                                () if ground_truth else probe_labels, seed, batch_size))
+  if translates:
+    pairs = data_lib.paired.as_arrays(data_lib.paired.eval_pairs(
+        data_lib.load(dc.dataset, split, data_dir, raw_data_dir), dc.direction, batch_size))
+    results.update(translation_metrics(loaded, pairs, classifier[1],
+                                       data_lib.NUM_CLASSES[dc.dataset], batch_size))
   representation = representation_fn(loaded)
   if ground_truth is not None and representation is not None:
     results["disentanglement"] = metrics.compute_disentanglement(

@@ -1,4 +1,5 @@
-"""Image grids of a generator: random samples, one row per category, latent traversals.
+"""Image grids of a generator: random samples, one row per category, latent traversals, and
+groups of columns (an image and its reconstruction; a translation's input, output, target).
 
 The one place that lays grids out: the models' ``image_grids`` (written to TensorBoard and
 model_dir/images/ during training, `callbacks.TraversalImages`) and tools/render.py (from a
@@ -164,11 +165,28 @@ def generator_grids(generate: Generate, spec: latents.LatentSpec,
 def pair_grid(images: np.ndarray, outputs: np.ndarray, pairs_per_row: int = 5) -> np.ndarray:
   """Pairs of columns: each image [n, H, W, C] next to its output [n, H, W, C] (e.g. a
   reconstruction); n is cut to a multiple of ``pairs_per_row``."""
-  n = (len(images) // pairs_per_row) * pairs_per_row
-  pairs = np.stack([np.asarray(images, np.float32)[:n], np.asarray(outputs, np.float32)[:n]],
-                   axis=1)
-  return image_grid(pairs.reshape((-1,) + pairs.shape[2:]), n // pairs_per_row,
-                    2 * pairs_per_row)
+  return group_grid([images, outputs], pairs_per_row)
+
+
+def group_grid(image_sets: Sequence[np.ndarray], groups_per_row: int = 3) -> np.ndarray:
+  """Groups of columns, one image of each set side by side: e.g. a translation's input x |
+  output G(x) | target y.
+
+  Args:
+    image_sets: k arrays [n, H, W, C_i] (C_i 1 or C: single-channel sets are repeated to C
+      channels when the others have more).
+    groups_per_row: groups per grid row; n is cut to a multiple of it.
+
+  Returns:
+    uint8 [rows*(H+1)+1, k*groups_per_row*(W+1)+1, C].
+  """
+  sets = [np.asarray(s, np.float32) for s in image_sets]
+  channels = max(s.shape[-1] for s in sets)
+  sets = [np.repeat(s, channels, axis=-1) if s.shape[-1] != channels else s for s in sets]
+  n = (min(len(s) for s in sets) // groups_per_row) * groups_per_row
+  groups = np.stack([s[:n] for s in sets], axis=1)
+  return image_grid(groups.reshape((-1,) + groups.shape[2:]), n // groups_per_row,
+                    len(sets) * groups_per_row)
 
 
 def write_png(path: str, image: np.ndarray):

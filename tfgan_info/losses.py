@@ -277,3 +277,44 @@ def latent_reconstruction_loss(codes, reconstructed_codes, kind: str = "l2"):
 
 IMAGE_RECONSTRUCTION_LOSSES = ("l1", "l2")
 LATENT_RECONSTRUCTION_LOSSES = ("l2", "cosine", "mean_cos")
+
+
+def _patch_logits(logits):
+  """[batch, h, w, 1] (or [batch, ...]) logits -> float32 [batch, h*w...] (one per patch)."""
+  logits = tf.convert_to_tensor(logits)
+  return tf.reshape(tf.cast(logits, tf.float32), [tf.shape(logits)[0], -1])
+
+
+def patch_discriminator_loss(real_logits, fake_logits):
+  """A PatchGAN discriminator's loss: the conditional GAN loss of every patch, averaged over
+  the patches of each example (pix2pix, Isola et al. 2017, Eq. 1 and Sec. 3.2.2).
+
+  L_cGAN(G, D) = E_{x,y}[log D(x, y)] + E_{x,z}[log(1 - D(x, G(x, z)))]; D maximises it, so
+  the loss is -[log D(x, y) + log(1 - D(x, G(x, z)))] = softplus(-l_real) + softplus(l_fake)
+  per patch (the patches of D's output grid are scored independently, "the PatchGAN").
+
+  Args:
+    real_logits: [batch, h, w, 1] patch logits of D(x, y) on real pairs.
+    fake_logits: [batch, h, w, 1] patch logits of D(x, G(x, z)) on generated pairs.
+
+  Returns:
+    [batch] float32 per-example loss (mean over patches), >= 0.
+  """
+  return tf.reduce_mean(tf.nn.softplus(-_patch_logits(real_logits)) +
+                        tf.nn.softplus(_patch_logits(fake_logits)), axis=-1)
+
+
+def patch_generator_loss(fake_logits):
+  """A generator's non-saturating cGAN loss against a PatchGAN (pix2pix, Isola et al. 2017,
+  Sec. 3.3: "rather than training G to minimize log(1 - D(x, G(x, z))), we instead train to
+  maximize log D(x, G(x, z))"), averaged over the patches of each example.
+
+  -log D(x, G(x, z)) = softplus(-l_fake) per patch.
+
+  Args:
+    fake_logits: [batch, h, w, 1] patch logits of D(x, G(x, z)).
+
+  Returns:
+    [batch] float32 per-example loss (mean over patches), >= 0.
+  """
+  return tf.reduce_mean(tf.nn.softplus(-_patch_logits(fake_logits)), axis=-1)

@@ -2,6 +2,10 @@
 
 "dsprites" is rendered on the fly (`dsprites.as_dataset`): it needs no download and no files.
 Its "label" is the shape class.
+
+Paired datasets (`paired`: edges2fashion_mnist, inpaint_mnist, paired:FOLDER) load the same
+way; their "image" is a pair of images side by side, A|B, which a translation model splits
+(`paired.split_pair`).
 """
 
 from typing import Optional, Tuple
@@ -10,17 +14,46 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from tfgan_info.data import dsprites
+from tfgan_info.data import paired
 from tfgan_info.data import raw
 
 # Offline builds exist for mnist and fashion_mnist (raw.RAW_FILES); the RGB sets need tfds'
 # download (users with internet).
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "svhn_cropped", "celeb_a", "dsprites")
-IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "cifar10": (32, 32, 3),
-                "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3),
-                "dsprites": dsprites.IMAGE_SHAPE}
-NUM_CLASSES = {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 10,
-               "celeb_a": 0,  # 0: no class label (the "label" feature is 0)
-               "dsprites": len(dsprites.SHAPES)}
+# Datasets of image pairs built from the files of DATASETS (offline; `paired`), and the prefix
+# of a folder of pairs, --dataset=paired:/path/to/folder.
+PAIRED_DATASETS = paired.EMBEDDED
+PAIRED_PREFIX = paired.PREFIX
+
+
+class _ByName(dict):
+  """A dict of the fixed names that also answers for every paired:FOLDER name."""
+
+  def __init__(self, fixed, folder_value):
+    super().__init__(fixed)
+    self._folder_value = folder_value
+
+  def __missing__(self, name):
+    if isinstance(name, str) and paired.is_folder(name):
+      return self._folder_value
+    raise KeyError(name)
+
+  def __contains__(self, name):
+    return super().__contains__(name) or (isinstance(name, str) and paired.is_folder(name))
+
+
+# The shape of an example's "image" (of a paired dataset: the pair side by side, A|B).
+IMAGE_SHAPES = _ByName(
+    {"mnist": (28, 28, 1), "fashion_mnist": (28, 28, 1), "cifar10": (32, 32, 3),
+     "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3), "dsprites": dsprites.IMAGE_SHAPE,
+     **{name: paired.pair_shape(name) for name in PAIRED_DATASETS}},
+    paired.pair_shape(PAIRED_PREFIX + "folder"))
+NUM_CLASSES = _ByName(
+    {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 10,
+     "celeb_a": 0,  # 0: no class label (the "label" feature is 0)
+     "dsprites": len(dsprites.SHAPES),
+     **{name: 10 for name in PAIRED_DATASETS}},  # the labels of their sources
+    0)
 # Datasets with ground-truth factors: the disentanglement metrics' `DSprites`-like data.
 GROUND_TRUTH = {"dsprites": dsprites.DSprites}
 # Rendered on the fly: nothing to gain from an in-memory cache (dsprites' would take 3 GB).
@@ -47,25 +80,46 @@ def to_example(name: str, ex):
   return {"image": ex["image"], "label": tf.cast(ex["label"], tf.int64)}
 
 
+def check_dataset(name: str, direction: str = "AtoB"):
+  """Raises ValueError for a --dataset that names no dataset, or a --direction other than
+  AtoB for a dataset without pairs (which would ignore it)."""
+  paired.check_direction(direction)
+  if paired.is_folder(name):
+    paired.folder_of(name)
+  elif name not in DATASETS and name not in PAIRED_DATASETS:
+    raise ValueError(f"Unknown dataset {name!r}: use one of {DATASETS + PAIRED_DATASETS} or "
+                     f"{PAIRED_PREFIX}/path/to/folder")
+  if direction != "AtoB" and not paired.is_paired(name):
+    raise ValueError(f"--direction={direction} is for paired datasets; {name} has no pairs")
+
+
 def load(name: str, split: str, data_dir: Optional[str] = None,
          raw_data_dir: Optional[str] = None, shuffle_seed: Optional[int] = None
          ) -> tf.data.Dataset:
   """Loads a split of a tfds image dataset as unbatched {"image": uint8, "label": int64}.
 
   Args:
-    name: a tfds name in DATASETS.
-    split: "train" or "test" (any tfds split string; dsprites: `dsprites.split_indices`).
+    name: a tfds name in DATASETS, a name in PAIRED_DATASETS (built from its source in
+      DATASETS, `paired.embedded_pairs`) or paired:FOLDER (`paired.folder_pairs`).
+    split: "train" or "test" (any tfds split string; dsprites: `dsprites.split_indices`; a
+      folder: its subfolder).
     data_dir: tfds data folder (None: tfds' default, ~/tensorflow_datasets).
     raw_data_dir: if set, build offline from the original raw files found there
       (see `raw.prepare_from_raw`); if None, tfds downloads them. Unused by dsprites.
-    shuffle_seed: dsprites only: visit the examples in a full random order drawn from this
-      seed (a new one each repetition) instead of index order. tfds sets keep their file order.
+    shuffle_seed: dsprites and paired folders only: visit the examples in a full random order
+      drawn from this seed (a new one each repetition) instead of index order. tfds sets keep
+      their file order.
 
   Raises:
-    ValueError: for an unknown dataset name; `raw.RawDataError` for bad raw files.
+    ValueError: for an unknown dataset name; `raw.RawDataError` for bad raw files;
+      `paired.PairedDataError` for a bad paired folder or file.
   """
-  if name not in DATASETS:
-    raise ValueError(f"Unknown dataset {name!r}: use one of {DATASETS}")
+  check_dataset(name)
+  if paired.is_folder(name):
+    return paired.folder_pairs(name, split, shuffle_seed)
+  if name in PAIRED_DATASETS:
+    source = load(paired.SOURCES[name], split, data_dir, raw_data_dir)
+    return paired.embedded_pairs(name, source, split)
   if name == "dsprites":
     ds = dsprites.as_dataset(split, shuffle_seed)
     return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)

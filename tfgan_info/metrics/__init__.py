@@ -14,3 +14,4 @@ from tfgan_info.metrics.mig import compute_mig
 from tfgan_info.metrics.reconstruction import compute_reconstruction
 from tfgan_info.metrics.sample_quality import compute_sample_quality
 from tfgan_info.metrics.sap import compute_sap
+from tfgan_info.metrics.translation import compute_translation

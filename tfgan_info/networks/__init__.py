@@ -4,6 +4,7 @@ from tfgan_info.networks import dcgan
 from tfgan_info.networks import infogan_dsprites
 from tfgan_info.networks import infogan_mnist
 from tfgan_info.networks import mlp
+from tfgan_info.networks import unet_patchgan
 from tfgan_info.networks.conditional import build_conditional_generator
 from tfgan_info.networks.discriminator import Discriminator
 
@@ -12,6 +13,7 @@ ARCHITECTURES = {
     "infogan_dsprites": infogan_dsprites,
     "infogan_mnist": infogan_mnist,
     "mlp": mlp,
+    "unet_patchgan": unet_patchgan,
 }
 
 
@@ -36,6 +38,10 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
     raise ValueError(
         f"Unknown architecture {architecture!r}: use one of {sorted(ARCHITECTURES)}")
   module = ARCHITECTURES[architecture]
+  if not hasattr(module, "build_generator"):
+    from_noise = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_generator"))
+    raise ValueError(f"Architecture {architecture!r} has no generator from noise (it "
+                     f"translates images): use one of {from_noise}")
   if num_classes:
     generator = build_conditional_generator(module.build_generator, input_dim, num_classes,
                                             image_shape)
@@ -62,3 +68,25 @@ def build_age_networks(architecture: str, latent_dim: int, image_shape):
                      f"{with_encoder}")
   return (module.build_generator(latent_dim, image_shape),
           module.build_encoder(image_shape, latent_dim))
+
+
+def build_translation_networks(architecture: str, input_shape, output_shape=None):
+  """Builds an image-to-image pair (generator G: x -> G(x), discriminator D(x, y) -> patch
+  logits) of a named architecture.
+
+  Args:
+    architecture: a key of ARCHITECTURES whose module translates images ("unet_patchgan").
+    input_shape: (H, W, C_x) of the inputs x.
+    output_shape: (H, W, C_y) of the outputs and targets y (None: input_shape).
+
+  Raises:
+    ValueError: if the architecture does not translate images or does not fit the shapes.
+  """
+  module = ARCHITECTURES.get(architecture)
+  if module is None or not hasattr(module, "build_translator"):
+    translators = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_translator"))
+    raise ValueError(f"Architecture {architecture!r} does not translate images: use one of "
+                     f"{translators}")
+  output_shape = tuple(output_shape or input_shape)
+  return (module.build_translator(tuple(input_shape), output_shape[-1]),
+          module.build_patch_discriminator(tuple(input_shape), output_shape))
