@@ -2,7 +2,7 @@
 
 Layout: ``model_dir/export/<name>/<version>/`` with an integer version (the training step), the
 directory layout TF Serving polls. The endpoints are the model's (``serving_signatures``);
-every model of the package exports:
+every model that generates from noise exports:
 
 - ``generate`` (also ``serving_default``): its generator input (noise [N, noise_dim] and
   codes [N, code_dim]; a conditional GAN's labels int32 [N] instead of codes; AGE's z on the
@@ -12,6 +12,9 @@ every model of the package exports:
   "labels" int32 [N] for a conditional GAN); the same seed gives the same samples;
 
 and, by kind:
+
+- ``translate`` (also ``serving_default``; an image-to-image model, pix2pix, which has no
+  ``generate`` or ``sample``): images x [N, H, W, C] in [-1, 1] -> {"images": G(x)};
 
 - ``infer_codes`` (a Q head: InfoGAN, ss-InfoGAN): images [N, H, W, C] in [-1, 1] ->
   {"categorical_probs": [N, K], "continuous_means": [N, D]};
