@@ -17,6 +17,19 @@ ARCHITECTURES = {
 }
 
 
+def _module_with(architecture: str, builder: str, lacking: str):
+  """The module of ``architecture`` if it has the function ``builder``.
+
+  Raises:
+    ValueError: "Architecture '<name>' <lacking>: use one of [the modules that have it]".
+  """
+  module = ARCHITECTURES.get(architecture)
+  if module is None or not hasattr(module, builder):
+    able = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, builder))
+    raise ValueError(f"Architecture {architecture!r} {lacking}: use one of {able}")
+  return module
+
+
 def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
                        num_classes: int = 0):
   """Builds (generator, discriminator) of a named architecture.
@@ -37,11 +50,8 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
   if architecture not in ARCHITECTURES:
     raise ValueError(
         f"Unknown architecture {architecture!r}: use one of {sorted(ARCHITECTURES)}")
-  module = ARCHITECTURES[architecture]
-  if not hasattr(module, "build_generator"):
-    from_noise = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_generator"))
-    raise ValueError(f"Architecture {architecture!r} has no generator from noise (it "
-                     f"translates images): use one of {from_noise}")
+  module = _module_with(architecture, "build_generator",
+                        "has no generator from noise (it translates images)")
   if num_classes:
     generator = build_conditional_generator(module.build_generator, input_dim, num_classes,
                                             image_shape)
@@ -61,11 +71,7 @@ def build_age_networks(architecture: str, latent_dim: int, image_shape):
   Raises:
     ValueError: if the architecture has no encoder or does not fit the image shape.
   """
-  module = ARCHITECTURES.get(architecture)
-  if module is None or not hasattr(module, "build_encoder"):
-    with_encoder = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_encoder"))
-    raise ValueError(f"Architecture {architecture!r} has no encoder for AGE: use one of "
-                     f"{with_encoder}")
+  module = _module_with(architecture, "build_encoder", "has no encoder for AGE")
   return (module.build_generator(latent_dim, image_shape),
           module.build_encoder(image_shape, latent_dim))
 
@@ -82,11 +88,7 @@ def build_translation_networks(architecture: str, input_shape, output_shape=None
   Raises:
     ValueError: if the architecture does not translate images or does not fit the shapes.
   """
-  module = ARCHITECTURES.get(architecture)
-  if module is None or not hasattr(module, "build_translator"):
-    translators = sorted(k for k, m in ARCHITECTURES.items() if hasattr(m, "build_translator"))
-    raise ValueError(f"Architecture {architecture!r} does not translate images: use one of "
-                     f"{translators}")
+  module = _module_with(architecture, "build_translator", "does not translate images")
   output_shape = tuple(output_shape or input_shape)
   return (module.build_translator(tuple(input_shape), output_shape[-1]),
           module.build_patch_discriminator(tuple(input_shape), output_shape))
