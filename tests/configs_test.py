@@ -61,13 +61,14 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
-                                r"--augment_d, --generator_loss, --lambda_cat, --lambda_cont, "
+                                r"--augment_d, --generator_loss, --generator_steps, --lambda_cat, "
+                                r"--lambda_cont, "
                                 r"--lambda_iic, "
                                 r"--q_step, "
                                 r"--reuse_fakes\)"):
       parse("infogan_mnist", "--mismatch_weight=2")
     with self.assertRaisesRegex(ValueError, "--lambda_cat is a parameter of "
-                                "--model=infogan, not of --model=age"):
+                                r"--model=infogan\|infogan_cr, not of --model=age"):
       parse("age_mnist", "--lambda_cat=1")
 
   def test_help_lists_each_models_parameters_with_its_defaults(self):

@@ -57,6 +57,22 @@ class LatentSpecTest(tf.test.TestCase):
     _, codes3 = self.spec.sample(256, tf.constant([1, 3]))
     self.assertNotAllClose(codes, codes3)
 
+  def test_sample_pairs_share_the_noise_and_exactly_one_code(self):
+    spec = latents.LatentSpec("cat:4,uniform:2,uniform:1", 3)
+    noise, a, b, shared = spec.sample_pairs(500, tf.constant([1, 2]))
+    self.assertEqual((noise.shape, a.shape, b.shape, shared.shape),
+                     ((500, 3), (500, 7), (500, 7), (500,)))
+    self.assertEqual(set(shared.numpy()), {0, 1, 2})  # k ~ Unif over the 3 codes
+    for part_a, part_b, k in zip(spec.split_codes(a), spec.split_codes(b), range(3)):
+      same = np.all(part_a.numpy() == part_b.numpy(), axis=-1)
+      self.assertTrue(np.all(same[shared.numpy() == k]), k)
+      if not spec.codes[k].is_categorical:  # independent draws of a continuous code differ
+        self.assertFalse(np.any(same[shared.numpy() != k]), k)
+    # The categorical code's one-hot rows stay one-hot.
+    self.assertAllEqual(tf.reduce_sum(spec.split_codes(b)[0], -1), tf.ones([500]))
+    with self.assertRaisesRegex(ValueError, "at least one code"):
+      latents.LatentSpec("", 3).sample_pairs(2, tf.constant([0, 0]))
+
   def test_sphere_noise_is_uniform_on_the_sphere(self):
     spec = latents.LatentSpec("", 6, noise="sphere")
     noise, codes = spec.sample(4000, tf.constant([5, 6]))

@@ -188,6 +188,37 @@ class LatentSpec:
     codes = tf.concat(parts, axis=-1) if parts else tf.zeros([batch_size, 0])
     return noise, codes
 
+  def sample_pairs(self, batch_size, seed) -> Tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
+    """Pairs of generator inputs that share the noise and the value of one code (InfoGAN-CR,
+    Lin et al. 2020, Sec. 4; fjxmlzn/InfoGAN-CR ``latent.sample_cr`` with gap 0).
+
+    For each row a code index k ~ Unif{0, ..., n_codes - 1} is drawn; both inputs get the
+    same noise and the same value of code k, every other code is drawn independently for
+    each of the two.
+
+    Args:
+      batch_size: int or scalar int tensor, the number of pairs.
+      seed: a stateless seed, int tensor of shape [2].
+
+    Returns:
+      (noise [batch, noise_dim], codes_a [batch, code_dim], codes_b [batch, code_dim],
+      shared int32 [batch]: the index k of the code the pair shares).
+
+    Raises:
+      ValueError: if the spec has no code.
+    """
+    if not self.codes:
+      raise ValueError("sample_pairs needs at least one code")
+    seeds = tfp.random.split_seed(tf.cast(seed, tf.int32), n=3)
+    noise, codes_a = self.sample(batch_size, seeds[0])
+    _, codes_b = self.sample(batch_size, seeds[1])
+    shared = tf.random.stateless_uniform([batch_size], seeds[2], 0, len(self.codes),
+                                         dtype=tf.int32)
+    column_code = tf.constant(
+        [i for i, c in enumerate(self.codes) for _ in range(c.dim)], tf.int32)  # [code_dim]
+    same = tf.equal(shared[:, None], column_code[None, :])
+    return noise, codes_a, tf.where(same, codes_a, codes_b), shared
+
   def split_codes(self, codes: tf.Tensor) -> List[tf.Tensor]:
     """Splits codes [batch, code_dim] into one tensor [batch, dim_i] per code."""
     return tf.split(codes, [c.dim for c in self.codes], axis=-1) if self.codes else []

@@ -171,6 +171,25 @@ def invariant_information(probs, probs_other, joint):
 # -- AGE (Ulyanov, Vedaldi and Lempitsky 2017) --------------------------------------------
 
 
+def contrastive_regularizer_loss(pair_logits, shared):
+  """InfoGAN-CR's contrastive regulariser (Lin et al. 2020, Eq. 3): the cross-entropy of a
+  classifier H that sees a pair of generated images and names the code they share.
+
+  L_c = -E[log H_k(G(z, c_a), G(z, c_b))], where c_a and c_b agree on code k only
+  (`latents.LatentSpec.sample_pairs`); H minimises it, and so does G (the two cooperate:
+  G is pushed to change one visible factor per code).
+
+  Args:
+    pair_logits: [batch, n_codes] H's logits.
+    shared: int [batch], the index of the shared code.
+
+  Returns:
+    [batch] float32 per-example cross-entropy, >= 0.
+  """
+  return tf.nn.sparse_softmax_cross_entropy_with_logits(
+      labels=tf.cast(shared, tf.int32), logits=tf.cast(pair_logits, tf.float32))
+
+
 def gaussian_kl_to_standard_normal(mean, std):
   """KL(N(m, diag(s^2)) || N(0, I)) of a diagonal Gaussian (AGE, Sec. 3.2).
 

@@ -92,6 +92,24 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
       self.assertAllClose(a, b, atol=1e-6, msg=a.path)
     self.assertEqual(int(lean.step_optimizer.iterations), 1)
 
+  @parameterized.parameters(False, True)
+  def test_generator_steps_runs_that_many_g_updates_per_d_update(self, reuse_fakes):
+    batch = next(iter(batches(8)))
+    model = make_gan("mlp", generator_steps=3, reuse_fakes=reuse_fakes)
+    d_before = [v.numpy() for v in model.discriminator.d_variables]
+    calls = []
+    generate = model.generate
+    model.generate = lambda *a, **k: calls.append(1) or generate(*a, **k)
+    model.train_step(batch)
+    # One generated batch per step; with reuse_fakes the D step and the first G step share one.
+    self.assertLen(calls, 3 if reuse_fakes else 4)
+    self.assertEqual(int(model.g_optimizer.iterations), 3)
+    self.assertEqual(int(model.d_optimizer.iterations), 1)
+    self.assertTrue(all(not np.allclose(a, b) for a, b in
+                        zip(d_before, [v.numpy() for v in model.discriminator.d_variables])))
+    with self.assertRaisesRegex(ValueError, "generator_steps must be >= 1"):
+      make_gan("mlp", generator_steps=0)
+
   def test_models_share_one_train_step(self):
     # No model copies the D-step / G-step logic: they only fill GAN's hooks.
     for cls in (ConditionalGAN, InfoGAN):

@@ -49,6 +49,38 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(g_types.count("BatchNormalization"), g_types.count("Conv2DTranspose"))
     self.assertEqual(layer_types(d.d_head).count("Dense"), 1)
 
+  @parameterized.parameters(False, True)
+  def test_width_scales_every_layer(self, conditional):
+    """--width: D's first conv and G's last hidden layer get `width` filters, the others
+    scale with it; the conditional G passes it to its body."""
+    def filters(model):
+      out = []
+      for layer in model.layers:
+        if isinstance(layer, keras.Model):
+          out.extend(filters(layer))
+        elif isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
+          out.append(layer.filters)
+        elif isinstance(layer, keras.layers.Dense):
+          out.append(layer.units)
+      return out
+    num_classes = 10 if conditional else 0
+    g64, d64 = networks.build_gan_networks("dcgan", 8, (28, 28, 1), num_classes=num_classes)
+    g128, d128 = networks.build_gan_networks("dcgan", 8, (28, 28, 1), num_classes=num_classes,
+                                             width=128)
+    # G: 7x7x(2 width) projection, a (width) transposed conv, the image; D: width, 2 width.
+    self.assertEqual(filters(g128)[-3:], [7 * 7 * 256, 128, 1])
+    self.assertEqual(filters(g64)[-3:], [7 * 7 * 128, 64, 1])
+    self.assertEqual(filters(d128.body), [128, 256])
+    self.assertEqual(filters(d64.body), [64, 128])
+    e = networks.build_age_networks("dcgan", 16, (28, 28, 1), width=32)[1]
+    self.assertEqual(filters(e), [32, 64, 16])
+
+  def test_width_of_fixed_architecture_raises(self):
+    with self.assertRaisesRegex(ValueError, r"fixed widths .*\['dcgan'"):
+      networks.build_gan_networks("infogan_mnist", 8, (28, 28, 1), width=128)
+    with self.assertRaisesRegex(ValueError, "fixed widths"):
+      networks.build_gan_networks("mlp", 8, (28, 28, 1), width=128)
+
   def test_unsupported_shape(self):
     with self.assertRaisesRegex(ValueError, "28x28, 32x32 and 64x64"):
       dcgan.build_generator(10, (48, 48, 3))

@@ -10,11 +10,12 @@ from tfgan_info.models.age import AGE
 from tfgan_info.models.conditional_gan import ConditionalGAN
 from tfgan_info.models.gan import GAN
 from tfgan_info.models.infogan import InfoGAN
+from tfgan_info.models.infogan_cr import InfoGANCR
 from tfgan_info.models.pix2pix import Pix2Pix
 from tfgan_info.models.ss_infogan import SSInfoGAN
 
 # The --model of a config that names none (Config(), a flagfile without --model).
 DEFAULT_MODEL = "infogan"
 
-__all__ = ["DEFAULT_MODEL", "AGE", "ConditionalGAN", "GAN", "InfoGAN", "Pix2Pix", "SSInfoGAN",
-           "registry"]
+__all__ = ["DEFAULT_MODEL", "AGE", "ConditionalGAN", "GAN", "InfoGAN", "InfoGANCR", "Pix2Pix",
+           "SSInfoGAN", "registry"]

@@ -136,7 +136,8 @@ class AGE(TwoPlayerModel):
   def from_config(cls, config):
     spec = latents_lib.LatentSpec.from_config(config.model)
     generator, encoder = networks.build_age_networks(
-        config.model.architecture, spec.noise_dim, data_lib.IMAGE_SHAPES[config.data.dataset])
+        config.model.architecture, spec.noise_dim, data_lib.IMAGE_SHAPES[config.data.dataset],
+        width=config.model.width)
     return cls(generator, encoder, spec, seed=config.runtime.seed,
                **dataclasses.asdict(config.params))
 

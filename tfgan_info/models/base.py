@@ -23,15 +23,16 @@ from tfgan_info import precision
 class TwoPlayerModel(keras.Model):
   """Two networks trained against each other with one optimizer each.
 
-  Subclasses set ``players`` (the two optimizer names, the first one stepped exactly once per
-  train_step), ``tracked_names`` and the variables each player trains.
+  Subclasses set ``players`` (the optimizer names, the first one stepped exactly once per
+  train_step; `compile` sets the first two, a model with a third player sets its optimizer
+  in its own `compile`), ``tracked_names`` and the variables each player trains.
 
   Args:
     latent_spec: `latents.LatentSpec` of the generator input.
     seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
   """
 
-  players: Tuple[str, str] = ("d", "g")
+  players: Tuple[str, ...] = ("d", "g")
   # TensorBoard group of each reported scalar: its tag is "<group>/<name>" (default "train").
   summary_groups: Dict[str, str] = {}
   registered_name = ""  # the --model name, set by `registry.register`

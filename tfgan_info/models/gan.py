@@ -2,6 +2,7 @@
 
 `GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
 subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
+`auxiliary_steps`,
 `code_terms`, `real_terms`, `discriminator_terms`, `generator_terms`,
 `discriminator_step_variables`, `generator_step_variables`) and never copy the skeleton. A
 DCGAN is this model with convolutional networks (Radford et al. 2015).
@@ -37,6 +38,9 @@ class GANParams:
       "tfgan_info/augment.py) of every image D sees, real and generated, in both steps (as "
       "DiffAugment, Zhao et al. 2020; beyond the papers). Q then recovers the codes from "
       "transformed fakes, so G cannot carry a code in a slant or a shift.")
+  generator_steps: int = P.field(
+      1, "G steps per D step, each on a fresh generated batch (InfoGAN-CR's code: 2).",
+      lower=1)
 
 
 @registry.register("gan", GANParams)
@@ -51,6 +55,8 @@ class GAN(TwoPlayerModel):
     generator_loss: "non_saturating" (default) or "minimax".
     reuse_fakes: one generated batch per train_step for both steps (`_single_pass_step`).
     augment_d: D (and its Q head) sees randomly transformed images only (`d_view`).
+    generator_steps: G steps after each D step (Goodfellow et al. 2014, Alg. 1 has k D steps
+      per G step; InfoGAN-CR's code runs 2 G steps per D step).
     seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
   """
 
@@ -63,10 +69,12 @@ class GAN(TwoPlayerModel):
 
   def __init__(self, generator, discriminator, latent_spec: latents_lib.LatentSpec,
                generator_loss: str = "non_saturating", reuse_fakes: bool = False,
-               augment_d: bool = False, seed: int = 0, **kwargs):
+               augment_d: bool = False, generator_steps: int = 1, seed: int = 0, **kwargs):
     if generator_loss not in losses.GENERATOR_LOSSES:
       raise ValueError(f"Unknown generator loss {generator_loss!r}: use one of "
                        f"{sorted(losses.GENERATOR_LOSSES)}")
+    if generator_steps < 1:
+      raise ValueError(f"generator_steps must be >= 1, got {generator_steps}")
     super().__init__(latent_spec, seed=seed, **kwargs)
     self.generator = generator
     self.discriminator = discriminator
@@ -74,6 +82,7 @@ class GAN(TwoPlayerModel):
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
     self.reuse_fakes = bool(reuse_fakes)
     self.augment_d = bool(augment_d)
+    self.generator_steps = int(generator_steps)
 
   # -- the registration's interface (docs/design.md, "Adding a model") -------------------
   @classmethod
@@ -99,7 +108,7 @@ class GAN(TwoPlayerModel):
     options = cls.network_options(config, spec)
     generator, discriminator = networks.build_gan_networks(
         config.model.architecture, image_shape=data_lib.IMAGE_SHAPES[config.data.dataset],
-        **options)
+        width=config.model.width, **options)
     return cls(generator, discriminator, spec, seed=config.runtime.seed,
                **cls.model_kwargs(config))
 
@@ -177,6 +186,12 @@ class GAN(TwoPlayerModel):
     """What D is shown of images [batch, H, W, C] in a training step: the images, or with
     ``augment_d`` their `transformed` copies (so G's gradient passes through them)."""
     return self.transformed(images) if self.augment_d else images
+
+  def auxiliary_steps(self, data) -> Dict[str, tf.Tensor]:
+    """Updates of further players (beyond D and G) after the D step, and their report; none
+    for a plain GAN (InfoGAN-CR trains its pair classifier here)."""
+    del data
+    return {}
 
   def real_codes(self, data):
     """The codes D pairs with real images (None: D sees no codes)."""
@@ -280,11 +295,18 @@ class GAN(TwoPlayerModel):
     return report
 
   def train_step(self, data):
-    """One D step then one G step on a batch {"image": [batch, H, W, C], ...}: each on its
-    own generated batch (Goodfellow et al. 2014, Alg. 1), or with ``reuse_fakes`` both on
-    one (`_single_pass_step`)."""
+    """One D step then ``generator_steps`` G steps on a batch {"image": [batch, H, W, C],
+    ...}: each on its own generated batch (Goodfellow et al. 2014, Alg. 1), or with
+    ``reuse_fakes`` the D step and the first G step on one (`_single_pass_step`). A
+    model's `auxiliary_steps` run after the D step (after the first G step with
+    ``reuse_fakes``). The G report is the last G step's."""
     if self.reuse_fakes:
-      return self.update_trackers(self._single_pass_step(data))
-    report = self._step(data, self.discriminator_terms, "d")
-    report.update(self._step(data, self.generator_terms, "g"))
+      report = self._single_pass_step(data)
+      report.update(self.auxiliary_steps(data))
+    else:
+      report = self._step(data, self.discriminator_terms, "d")
+      report.update(self.auxiliary_steps(data))
+      report.update(self._step(data, self.generator_terms, "g"))
+    for _ in range(self.generator_steps - 1):
+      report.update(self._step(data, self.generator_terms, "g"))
     return self.update_trackers(report)

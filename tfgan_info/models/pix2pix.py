@@ -103,7 +103,7 @@ class Pix2Pix(TwoPlayerModel):
                        f"--noise_dim={model_config.noise_dim}")
     shape = paired.half_shape(dataset)
     generator, discriminator = networks.build_translation_networks(
-        model_config.architecture, shape, shape)
+        model_config.architecture, shape, shape, width=model_config.width)
     return cls(generator, discriminator, direction=config.data.direction,
                seed=config.runtime.seed, **dataclasses.asdict(config.params))
 

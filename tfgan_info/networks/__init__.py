@@ -1,6 +1,10 @@
 """Keras builders for generators, discriminators (with Q heads), encoders, classifiers."""
 
+import functools
+import inspect
+
 from tfgan_info.networks import dcgan
+from tfgan_info.networks import infogan_cr_dsprites
 from tfgan_info.networks import infogan_dsprites
 from tfgan_info.networks import infogan_mnist
 from tfgan_info.networks import mlp
@@ -10,6 +14,7 @@ from tfgan_info.networks.discriminator import Discriminator
 
 ARCHITECTURES = {
     "dcgan": dcgan,
+    "infogan_cr_dsprites": infogan_cr_dsprites,
     "infogan_dsprites": infogan_dsprites,
     "infogan_mnist": infogan_mnist,
     "mlp": mlp,
@@ -30,8 +35,27 @@ def _module_with(architecture: str, builder: str, lacking: str):
   return module
 
 
+def _with_width(module, architecture: str, width: int, *builders: str):
+  """The builders of ``module`` named in ``builders``, with ``width`` bound when it is > 0.
+
+  Raises:
+    ValueError: if width > 0 and a builder has no ``width`` argument (a fixed-width
+      architecture such as the InfoGAN paper's networks).
+  """
+  functions = [getattr(module, b) for b in builders]
+  if not width:
+    return functions
+  if not all("width" in inspect.signature(f).parameters for f in functions):
+    able = sorted(k for k, m in ARCHITECTURES.items()
+                  if all(hasattr(m, b) and "width" in inspect.signature(getattr(m, b)).parameters
+                         for b in builders))
+    raise ValueError(f"Architecture {architecture!r} has fixed widths (--width={width} given): "
+                     f"--width applies to {able}")
+  return [functools.partial(f, width=width) for f in functions]
+
+
 def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
-                       num_classes: int = 0):
+                       num_classes: int = 0, width: int = 0):
   """Builds (generator, discriminator) of a named architecture.
 
   Args:
@@ -43,40 +67,49 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
       outputs are concatenated (ss-InfoGAN).
     num_classes: > 0 for a conditional pair: G takes [noise, labels] and D projects a label
       embedding on its features.
+    width: > 0: the filters of D's first and G's last hidden layer, each other layer scaled
+      with it (architectures whose builders take ``width``: dcgan); 0: the architecture's own.
 
   Raises:
-    ValueError: if the architecture is unknown or does not fit the image shape.
+    ValueError: if the architecture is unknown, does not fit the image shape or has fixed
+      widths and ``width`` > 0.
   """
   if architecture not in ARCHITECTURES:
     raise ValueError(
         f"Unknown architecture {architecture!r}: use one of {sorted(ARCHITECTURES)}")
   module = _module_with(architecture, "build_generator",
                         "has no generator from noise (it translates images)")
+  build_generator, build_discriminator = _with_width(
+      module, architecture, width, "build_generator", "build_discriminator")
   if num_classes:
-    generator = build_conditional_generator(module.build_generator, input_dim, num_classes,
+    generator = build_conditional_generator(build_generator, input_dim, num_classes,
                                             image_shape)
   else:
-    generator = module.build_generator(input_dim, image_shape)
-  return generator, module.build_discriminator(image_shape, q_dim, num_classes)
+    generator = build_generator(input_dim, image_shape)
+  return generator, build_discriminator(image_shape, q_dim, num_classes)
 
 
-def build_age_networks(architecture: str, latent_dim: int, image_shape):
+def build_age_networks(architecture: str, latent_dim: int, image_shape, width: int = 0):
   """Builds AGE's (generator g, encoder e) of a named architecture.
 
   Args:
     architecture: a key of ARCHITECTURES whose module has an encoder ("dcgan").
     latent_dim: M, the latent sphere S^(M-1) lives in R^M.
     image_shape: (H, W, C) of the data.
+    width: > 0: the filters of e's first and g's last hidden layer (as `build_gan_networks`);
+      0: the architecture's own.
 
   Raises:
     ValueError: if the architecture has no encoder or does not fit the image shape.
   """
   module = _module_with(architecture, "build_encoder", "has no encoder for AGE")
-  return (module.build_generator(latent_dim, image_shape),
-          module.build_encoder(image_shape, latent_dim))
+  build_generator, build_encoder = _with_width(module, architecture, width, "build_generator",
+                                               "build_encoder")
+  return build_generator(latent_dim, image_shape), build_encoder(image_shape, latent_dim)
 
 
-def build_translation_networks(architecture: str, input_shape, output_shape=None):
+def build_translation_networks(architecture: str, input_shape, output_shape=None,
+                               width: int = 0):
   """Builds an image-to-image pair (generator G: x -> G(x), discriminator D(x, y) -> patch
   logits) of a named architecture.
 
@@ -84,11 +117,33 @@ def build_translation_networks(architecture: str, input_shape, output_shape=None
     architecture: a key of ARCHITECTURES whose module translates images ("unet_patchgan").
     input_shape: (H, W, C_x) of the inputs x.
     output_shape: (H, W, C_y) of the outputs and targets y (None: input_shape).
+    width: > 0: the filters of the first layer of G and of D; 0: the architecture's own (64).
 
   Raises:
     ValueError: if the architecture does not translate images or does not fit the shapes.
   """
   module = _module_with(architecture, "build_translator", "does not translate images")
+  build_translator, build_patch_discriminator = _with_width(
+      module, architecture, width, "build_translator", "build_patch_discriminator")
   output_shape = tuple(output_shape or input_shape)
-  return (module.build_translator(tuple(input_shape), output_shape[-1]),
-          module.build_patch_discriminator(tuple(input_shape), output_shape))
+  return (build_translator(tuple(input_shape), output_shape[-1]),
+          build_patch_discriminator(tuple(input_shape), output_shape))
+
+
+def build_pair_classifier(architecture: str, image_shape, num_codes: int, width: int = 0):
+  """Builds InfoGAN-CR's H: image pairs [batch, H, W, 2 C] -> logits [batch, num_codes].
+
+  Args:
+    architecture: a key of ARCHITECTURES whose module has a pair classifier
+      ("infogan_cr_dsprites").
+    image_shape: (H, W, C) of one image.
+    num_codes: the number of codes H tells apart.
+    width: > 0: the filters of H's first layer; 0: the architecture's own.
+
+  Raises:
+    ValueError: if the architecture has no pair classifier or does not fit the shape.
+  """
+  module = _module_with(architecture, "build_pair_classifier",
+                        "has no pair classifier for InfoGAN-CR")
+  (build,) = _with_width(module, architecture, width, "build_pair_classifier")
+  return build(tuple(image_shape), num_codes)
