@@ -145,10 +145,12 @@ class EvaluateTest(tf.test.TestCase):
     results = evaluate.evaluate(model_dir, num_samples=0, disentanglement_points=64,
                                 disentanglement_eval_points=32)
     dis = results["disentanglement"]
-    self.assertCountEqual(dis, ["mig", "factor_vae", "dci", "sap", "beta_vae", "seconds"])
+    self.assertCountEqual(dis, ["mig", "factor_vae", "dci", "sap", "beta_vae",
+                                  "factor_vae_infogan_cr", "seconds"])
     for value in (dis["mig"]["discrete_mig"], dis["factor_vae"]["eval_accuracy"],
                   dis["dci"]["disentanglement"], dis["dci"]["completeness"],
-                  dis["sap"]["SAP_score"], dis["beta_vae"]["eval_accuracy"]):
+                  dis["sap"]["SAP_score"], dis["beta_vae"]["eval_accuracy"],
+                  dis["factor_vae_infogan_cr"]["accuracy"]):
       self.assertBetween(value, 0.0, 1.0)
     self.assertLen(dis["mig"]["mig_per_factor"], 5)
     # The same MIG from the export's codes computed directly (the metric is deterministic).

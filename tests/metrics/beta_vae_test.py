@@ -13,6 +13,19 @@ class BetaVaeTest(tf.test.TestCase):
     self.assertBetween(scores["eval_accuracy"], 0.9, 1.0)
     self.assertBetween(scores["train_accuracy"], 0.9, 1.0)
 
+  def test_liblinear_one_vs_rest_variant(self):
+    """scikit-learn 0.20's default classifier on the same points; the lbfgs score is the same
+    as without it (fitted after the evaluation points are drawn)."""
+    mixed = lambda x: np.asarray(x, np.float64) @ dt.rs(5).randn(10, 6)
+    scores = beta_vae.compute_beta_vae(mixed, dt.DATA, dt.rs(), num_train=500, num_eval=300)
+    self.assertContainsSubset(
+        {"train_accuracy_liblinear_ovr", "eval_accuracy_liblinear_ovr"}, scores)
+    self.assertBetween(scores["eval_accuracy_liblinear_ovr"], 0.0, 1.0)
+    self.assertNotEqual(scores["eval_accuracy_liblinear_ovr"], scores["eval_accuracy"])
+    identity = beta_vae.compute_beta_vae(dt.identity, dt.DATA, dt.rs(), num_train=500,
+                                         num_eval=300)
+    self.assertBetween(identity["eval_accuracy_liblinear_ovr"], 0.9, 1.0)
+
   def test_constant_and_noise_score_near_chance(self):
     for fn in (dt.constant, dt.noise):
       scores = beta_vae.compute_beta_vae(fn, dt.DATA, dt.rs(), num_train=500, num_eval=300)

@@ -34,6 +34,10 @@ class GroundTruthData:
     factors = self.sample_factors(num, random_state)
     return factors, self.sample_observations_from_factors(factors, random_state)
 
+  def sample_observations(self, num: int, random_state: np.random.RandomState) -> np.ndarray:
+    """The observations of `sample` (disentanglement_lib's interface has both)."""
+    return self.sample(num, random_state)[1]
+
 
 class IdentityObservations(GroundTruthData):
   """Observations that are the factor classes themselves, float64 [N, num_factors].

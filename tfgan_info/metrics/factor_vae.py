@@ -7,6 +7,14 @@ ratio; codes whose global standard deviation is below 0.05 are pruned first. A m
 classifier (code -> factor) is read off 10,000 training votes and scored on 5,000 more; global
 variances from 10,000 observations. One difference: "num_active_dims" counts the codes kept
 (disentanglement_lib reports the length of its boolean mask, i.e. all D codes).
+
+`compute_factor_vae_infogan_cr` is the other protocol, the one behind InfoGAN-CR's published
+numbers (Lin et al. 2020, Table 1; fjxmlzn/InfoGAN-CR, InfoGAN-CR_dSprites/gan/metric.py
+``FactorVAEMetric`` and gan/load_data.py): 500 votes of 100 observations, the fixed factor
+cycling over the factors, codes divided by their standard deviation over a tenth of dSprites
+(73,728 observations), no pruning, and the majority-vote accuracy read on the same votes
+that build the classifier. Its scores and disentanglement_lib's are not comparable: report
+them under their own names ("factor_vae" / "factor_vae_infogan_cr").
 """
 
 from typing import Dict
@@ -83,3 +91,47 @@ def compute_factor_vae(representation_fn, dataset, random_state: np.random.Rando
   return {"train_accuracy": _accuracy(train, classifier),
           "eval_accuracy": _accuracy(evals, classifier),
           "num_active_dims": int(active.sum())}
+
+
+def compute_factor_vae_infogan_cr(representation_fn, dataset,
+                                  random_state: np.random.RandomState, num_votes: int = 500,
+                                  batch_size: int = 100, num_std_estimate: int = 73728
+                                  ) -> Dict[str, float]:
+  """FactorVAE score under InfoGAN-CR's protocol (module docstring).
+
+  Vote i fixes factor k = i mod K at one random value across ``batch_size`` observations
+  whose other factors are random; codes are divided by their global standard deviation
+  (over ``num_std_estimate`` random observations); the vote goes to (the code of smallest
+  standard deviation in the batch, k). With V the [D, K] vote counts:
+  score = sum_d max_k V[d, k] / num_votes, and "revised" keeps only the K codes with the most
+  such votes (their ``factorVAE_metric_revised``).
+
+  Args:
+    representation_fn: observations [N, ...] -> codes [N, D].
+    dataset: a `data.ground_truth.GroundTruthData`.
+    random_state: draws the factors and the observations.
+    num_votes: M (theirs: 500).
+    batch_size: L, observations per vote (theirs: 100), >= 2.
+    num_std_estimate: observations for the global standard deviations (theirs: 10% of
+      dSprites' 737,280 images, drawn without replacement; here random factors).
+
+  Returns:
+    {"accuracy" (the score), "accuracy_revised", "num_votes"}.
+  """
+  if batch_size < 2:
+    raise ValueError(f"batch_size must be >= 2 (a standard deviation), got {batch_size}")
+  _, observations = dataset.sample(num_std_estimate, random_state)
+  global_std = np.std(utils.represent(representation_fn, observations), axis=0)
+  num_factors = dataset.num_factors
+  votes = np.zeros((len(global_std), num_factors), np.int64)
+  for i in range(num_votes):
+    k = i % num_factors
+    factors = dataset.sample_factors(batch_size, random_state)
+    factors[:, k] = dataset.sample_factors(1, random_state)[0, k]
+    codes = utils.represent(
+        representation_fn, dataset.sample_observations_from_factors(factors, random_state))
+    votes[np.argmin(np.std(codes / global_std, axis=0)), k] += 1
+  best = np.sort(votes.max(axis=1))[::-1]
+  return {"accuracy": float(best.sum() / num_votes),
+          "accuracy_revised": float(best[:num_factors].sum() / num_votes),
+          "num_votes": int(num_votes)}
