@@ -11,6 +11,7 @@ from tfgan_info.metrics.linear_probe import compute_linear_probe
 from tfgan_info.metrics.matched_accuracy import (compute_accuracy, compute_matched_accuracy,
                                                  matched_accuracy)
 from tfgan_info.metrics.mig import compute_mig
+from tfgan_info.metrics.model_centrality import compute_cross_score, compute_model_centrality
 from tfgan_info.metrics.reconstruction import compute_reconstruction
 from tfgan_info.metrics.sample_quality import compute_sample_quality
 from tfgan_info.metrics.sap import compute_sap

@@ -122,16 +122,34 @@ def compute_factor_vae_infogan_cr(representation_fn, dataset,
     raise ValueError(f"batch_size must be >= 2 (a standard deviation), got {batch_size}")
   _, observations = dataset.sample(num_std_estimate, random_state)
   global_std = np.std(utils.represent(representation_fn, observations), axis=0)
-  num_factors = dataset.num_factors
+
+  def groups():
+    for i in range(num_votes):
+      k = i % dataset.num_factors
+      factors = dataset.sample_factors(batch_size, random_state)
+      factors[:, k] = dataset.sample_factors(1, random_state)[0, k]
+      yield k, utils.represent(
+          representation_fn, dataset.sample_observations_from_factors(factors, random_state))
+  return infogan_cr_score(global_std, groups(), dataset.num_factors)
+
+
+def infogan_cr_score(global_std, groups, num_factors: int) -> Dict[str, float]:
+  """The vote count and score of InfoGAN-CR's FactorVAE protocol.
+
+  Args:
+    global_std: [D] the codes' standard deviations over the data.
+    groups: iterable of (k, codes [L, D]): the fixed factor of a vote and its codes.
+    num_factors: K.
+
+  Returns:
+    {"accuracy", "accuracy_revised", "num_votes"} (see `compute_factor_vae_infogan_cr`).
+  """
+  global_std = np.asarray(global_std, np.float64)
   votes = np.zeros((len(global_std), num_factors), np.int64)
-  for i in range(num_votes):
-    k = i % num_factors
-    factors = dataset.sample_factors(batch_size, random_state)
-    factors[:, k] = dataset.sample_factors(1, random_state)[0, k]
-    codes = utils.represent(
-        representation_fn, dataset.sample_observations_from_factors(factors, random_state))
+  for k, codes in groups:
     votes[np.argmin(np.std(codes / global_std, axis=0)), k] += 1
+  total = int(votes.sum())
   best = np.sort(votes.max(axis=1))[::-1]
-  return {"accuracy": float(best.sum() / num_votes),
-          "accuracy_revised": float(best[:num_factors].sum() / num_votes),
-          "num_votes": int(num_votes)}
+  return {"accuracy": float(best.sum() / total),
+          "accuracy_revised": float(best[:num_factors].sum() / total),
+          "num_votes": total}
