@@ -22,7 +22,7 @@ from keras import layers
 
 from tfgan_info.networks.discriminator import Discriminator
 from tfgan_info.networks.normalization import batch_norm
-from tfgan_info.networks.spectral_norm import DENSE_INIT, SNConv2D, SNDense
+from tfgan_info.networks.spectral_norm import SNConv2D, SNDense, dense_init
 
 LEAK = 0.2
 KERNEL = 4
@@ -47,15 +47,15 @@ def build_generator(input_dim: int, image_shape=(64, 64, 1), width: int = WIDTH,
   inputs = keras.Input((input_dim,), name="latent")
   x = inputs
   for units in (FC_UNITS * width // WIDTH, 4 * 4 * 2 * width):
-    x = layers.Dense(units, kernel_initializer=DENSE_INIT)(x)
+    x = layers.Dense(units, kernel_initializer=dense_init())(x)
     x = batch_norm(momentum=0.9, epsilon=1e-5)(layers.ReLU()(x))
   x = layers.Reshape((4, 4, 2 * width))(x)
   for filters in (2 * width, width, width):
     x = layers.Conv2DTranspose(filters, KERNEL, strides=2, padding="same",
-                               kernel_initializer=DENSE_INIT)(x)
+                               kernel_initializer=dense_init())(x)
     x = batch_norm(momentum=0.9, epsilon=1e-5)(layers.LeakyReLU(LEAK)(x))
   x = layers.Conv2DTranspose(image_shape[-1], KERNEL, strides=2, padding="same",
-                             kernel_initializer=DENSE_INIT)(x)
+                             kernel_initializer=dense_init())(x)
   outputs = layers.Activation("tanh", dtype="float32")(x)
   return keras.Model(inputs, outputs, name=name)
 
@@ -107,6 +107,6 @@ def build_pair_classifier(image_shape=(64, 64, 1), num_codes: int = 5, width: in
   """
   _check(image_shape)
   inputs = keras.Input(tuple(image_shape[:2]) + (2 * image_shape[-1],), name="image_pair")
-  logits = layers.Dense(num_codes, kernel_initializer=DENSE_INIT, dtype="float32")(
+  logits = layers.Dense(num_codes, kernel_initializer=dense_init(), dtype="float32")(
       _sn_body(inputs, width))
   return keras.Model(inputs, logits, name=name)

@@ -19,10 +19,18 @@ import keras
 from keras import layers
 from keras import ops
 
-# InfoGAN-CR's initialisers (its op.py: N(0, 0.02) for dense, truncated for conv kernels).
-DENSE_INIT = keras.initializers.RandomNormal(stddev=0.02)
-CONV_INIT = keras.initializers.TruncatedNormal(stddev=0.02)
 EPSILON = 1e-12
+
+
+# InfoGAN-CR's initialisers (its op.py: N(0, 0.02) for dense, truncated for conv kernels).
+# A fresh instance per layer: an unseeded Keras 3 initializer fixes its seed when it is
+# created, so one instance shared by several layers would give them the same draws.
+def dense_init():
+  return keras.initializers.RandomNormal(stddev=0.02)
+
+
+def conv_init():
+  return keras.initializers.TruncatedNormal(stddev=0.02)
 
 
 def _l2_normalize(x):
@@ -81,8 +89,8 @@ class _SpectralNorm(layers.Layer):
 class SNDense(_SpectralNorm):
   """Dense layer with a spectrally normalised kernel: [batch, fan_in] -> [batch, units]."""
 
-  def __init__(self, units: int, kernel_initializer=DENSE_INIT, **kwargs):
-    super().__init__(kernel_initializer=kernel_initializer, **kwargs)
+  def __init__(self, units: int, kernel_initializer=None, **kwargs):
+    super().__init__(kernel_initializer=kernel_initializer or dense_init(), **kwargs)
     self.units = int(units)
 
   def build(self, input_shape):
@@ -104,8 +112,8 @@ class SNConv2D(_SpectralNorm):
   [batch, H, W, C] -> [batch, ceil(H / s), ceil(W / s), filters]."""
 
   def __init__(self, filters: int, kernel_size: int, strides: int = 1,
-               kernel_initializer=CONV_INIT, **kwargs):
-    super().__init__(kernel_initializer=kernel_initializer, **kwargs)
+               kernel_initializer=None, **kwargs):
+    super().__init__(kernel_initializer=kernel_initializer or conv_init(), **kwargs)
     self.filters = int(filters)
     self.kernel_size = int(kernel_size)
     self.strides = int(strides)
