@@ -55,7 +55,8 @@ class ModelConfig:
                        "Latent codes, e.g. cat:10,uniform:1,uniform:1 (kinds: "
                        f"{', '.join(latents.CODE_KINDS)}).")
   width: int = P.field(0, "Filters of D's first (G's last hidden) layer, the others scaled "
-                      "with it, for architectures that take a width (dcgan, unet_patchgan); "
+                      "with it, for architectures that take a width (dcgan, infogan_cr_dsprites, "
+                      "unet_patchgan); "
                       "0: the architecture's default.", lower=0)
   noise_dim: int = P.field(62, "Incompressible noise width.", lower=0)
   noise: str = P.field("normal", "Noise prior.", choices=latents.NOISE_KINDS)

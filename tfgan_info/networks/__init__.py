@@ -68,7 +68,8 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
     num_classes: > 0 for a conditional pair: G takes [noise, labels] and D projects a label
       embedding on its features.
     width: > 0: the filters of D's first and G's last hidden layer, each other layer scaled
-      with it (architectures whose builders take ``width``: dcgan); 0: the architecture's own.
+      with it (architectures whose builders take ``width``: dcgan, infogan_cr_dsprites); 0:
+      the architecture's own.
 
   Raises:
     ValueError: if the architecture is unknown, does not fit the image shape or has fixed
