@@ -56,7 +56,7 @@ class ConfigTest(tf.test.TestCase):
 
   def test_flat_config_of_earlier_runs(self):
     for name, expected in [
-        # generator_steps: 1, not the flat file's (AGE's) 2 (config.FLAT_LAYOUT_OWNERS).
+        # generator_steps: 1, not the flat file's (AGE's) 2 (params.field's after_flat_layout).
         ("infogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
                                augment_d=False, generator_steps=1, lambda_cat=1.0,
                                lambda_cont=0.1, q_step="g", lambda_iic=0.0)),

@@ -198,20 +198,16 @@ def _section(name: str, cls, values: Dict[str, Any]):
   return cls(**values)
 
 
-# Parameters that in the flat layout belonged to one model only and that other models have
-# gained since: in a flat file they are that model's, never another's (a flat infogan run
-# holds AGE's generator_steps=2, but trained with one G step).
-FLAT_LAYOUT_OWNERS = {"generator_steps": "age"}
-
-
 def upgrade_flat_dict(d: Dict[str, Any]) -> Dict[str, Any]:
   """A config dict of the flat layout (before 2026-12-01: every model's parameters side by
   side in "model" and "data") in today's layout: the parameters of the run's model move to
   "params", the other models' (unused by the run) are dropped."""
   d = {k: dict(v) for k, v in d.items()}
   model = d.get("model", {}).get("model", ModelConfig.model)
-  own = {n for n in field_names(registry.get(model).params_cls)
-         if FLAT_LAYOUT_OWNERS.get(n, model) == model}
+  # A parameter the model gained after this layout is another model's in a flat file (a flat
+  # infogan run holds AGE's generator_steps=2, but trained with one G step).
+  own = {f.name for f in dataclasses.fields(registry.get(model).params_cls)
+         if not P.meta(f)["after_flat_layout"]}
   anyones = {n for e in registry.entries() for n in field_names(e.params_cls)}
   params = {}
   for name, section_cls, _ in SECTIONS:

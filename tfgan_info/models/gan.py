@@ -40,7 +40,7 @@ class GANParams:
       "transformed fakes, so G cannot carry a code in a slant or a shift.")
   generator_steps: int = P.field(
       1, "G steps per D step, each on a fresh generated batch (InfoGAN-CR's code: 2).",
-      lower=1)
+      lower=1, after_flat_layout=True)
 
 
 @registry.register("gan", GANParams)
