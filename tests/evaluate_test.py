@@ -137,10 +137,7 @@ class EvaluateTest(tf.test.TestCase):
 
   def test_disentanglement_metrics_on_dsprites(self):
     model_dir = os.path.join(self.get_temp_dir(), "dsprites_run")
-    config = testutil.tiny_config(model_dir, train_steps=2).replace(
-        data=dict(dataset="dsprites", cache=False),
-        model=dict(architecture="infogan_dsprites", codes="uniform:1,uniform:1,uniform:1",
-                   noise_dim=4))
+    config = testutil.tiny_dsprites_infogan_config(model_dir, train_steps=2)
     model = train_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
     results = evaluate.evaluate(model_dir, num_samples=0, disentanglement_points=64,
                                 disentanglement_eval_points=32)

@@ -96,3 +96,13 @@ def tiny_config(model_dir: str, **runtime) -> Config:
       data=dict(batch_size=8, raw_data_dir=RAW_DATA_DIR, data_dir=TFDS_DIR,
                 shuffle_buffer=256),
       runtime=rt)
+
+
+
+def tiny_dsprites_infogan_config(model_dir: str, **runtime) -> Config:
+  """`tiny_config` for InfoGAN on procedural dSprites: the half-width networks, three
+  continuous codes and 4 noise dims (for the disentanglement metrics and tools)."""
+  return tiny_config(model_dir, **runtime).replace(
+      data=dict(dataset="dsprites", cache=False),
+      model=dict(architecture="infogan_dsprites", codes="uniform:1,uniform:1,uniform:1",
+                 noise_dim=4))

@@ -9,6 +9,7 @@ one-line message. The user gets TensorFlow's usual output back with TF_CPP_MIN_L
 and absl's ``--verbosity=0`` (or ``-v 0``).
 """
 
+import json
 import logging
 import os
 import sys
@@ -54,3 +55,15 @@ def quiet_python_logs(argv=None):
   from absl import logging as absl_logging  # pylint: disable=g-import-not-at-top
   absl_logging.set_verbosity(absl_logging.WARNING)
   logging.getLogger("tensorflow").setLevel(logging.WARNING)
+
+
+def print_json(out, output: str = "", sort_keys: bool = False) -> str:
+  """Prints ``out`` as indented JSON and, when ``output`` is set, also writes it there
+  (creating its folder); returns the text. The result step of the JSON-reporting tools."""
+  text = json.dumps(out, indent=2, sort_keys=sort_keys)
+  if output:
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w") as f:
+      f.write(text)
+  print(text)
+  return text

@@ -9,13 +9,13 @@ representations: identity (the factors), constant (zeros), random (independent G
 rendering all 737,280 procedural dSprites images.
 """
 
-import json
-import os
 import sys
 import time
 
 from absl import app
 from absl import flags
+
+from tfgan_info import console
 
 FLAGS = flags.FLAGS
 
@@ -84,12 +84,7 @@ def main(argv):
                     FLAGS.time_render)
   except ValueError as e:
     sys.exit(f"Error: {e}")
-  text = json.dumps(out, indent=2, sort_keys=True)
-  if FLAGS.output:
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
-    with open(FLAGS.output, "w") as f:
-      f.write(text)
-  print(text)
+  console.print_json(out, FLAGS.output, sort_keys=True)
 
 
 if __name__ == "__main__":

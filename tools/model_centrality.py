@@ -9,12 +9,13 @@ the cross-score matrix, each run's centrality and the most central run. The runs
 all be one-dimensional continuous codes (e.g. infogan_mod_dsprites.cfg's five).
 """
 
-import json
 import os
 import sys
 
 from absl import app
 from absl import flags
+
+from tfgan_info import console
 
 FLAGS = flags.FLAGS
 
@@ -101,12 +102,7 @@ def main(argv):
                      FLAGS.num_std_estimate, FLAGS.seed)
   except (ValueError, FileNotFoundError) as e:
     sys.exit(f"Error: {e}")
-  text = json.dumps(out, indent=2)
-  if FLAGS.output:
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
-    with open(FLAGS.output, "w") as f:
-      f.write(text)
-  print(text)
+  console.print_json(out, FLAGS.output)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,7 @@ class ModelCentralityToolTest(tf.test.TestCase):
 
   def test_scores_exports_and_refuses_categorical_codes(self):
     run = os.path.join(self.get_temp_dir(), "dsprites")
-    config = testutil.tiny_config(run, train_steps=2).replace(
-        data=dict(dataset="dsprites", cache=False),
-        model=dict(architecture="infogan_dsprites", codes="uniform:1,uniform:1,uniform:1",
-                   noise_dim=4))
+    config = testutil.tiny_dsprites_infogan_config(run, train_steps=2)
     train_lib.run(config)
     out = model_centrality.centrality([run, run], num_votes=12, batch_size=8,
                                       num_std_estimate=64)
