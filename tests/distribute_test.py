@@ -28,6 +28,17 @@ STEPS = 1
 LEARNING_RATE = 0.01
 
 
+def learning_rate(config):
+  """The SGD rate: LEARNING_RATE, lowered to 1 / lambda_z where AGE's L_Z weight exceeds 100.
+
+  AGE's g step with lambda_z = 1000 at SGD rate 0.01 moves G by 10 * grad L_Z, and its
+  second g step starts from the first: round-off of 1e-7 in the e step grows to 2-4e-2 of the
+  update in G (measured on real MNIST), a chaotic comparison rather than a replica error. At
+  lr * lambda_z = 1 the two ways agree to 2e-7 of the update.
+  """
+  return min(LEARNING_RATE, 1.0 / getattr(config.params, "lambda_z", 1.0))
+
+
 def train_steps(config, strategy, batches):
   """(model, initial weights, weights after STEPS steps) of ``config`` under ``strategy``.
 
@@ -39,8 +50,8 @@ def train_steps(config, strategy, batches):
   keras.utils.set_random_seed(config.runtime.seed)  # same initial weights on both sides
   with strategy.scope():
     model = train_lib.build_model(config)
-    model.compile(keras.optimizers.SGD(LEARNING_RATE), keras.optimizers.SGD(LEARNING_RATE),
-                  jit_compile=False)
+    model.compile(keras.optimizers.SGD(learning_rate(config)),
+                  keras.optimizers.SGD(learning_rate(config)), jit_compile=False)
     model.build_optimizers()
   initial = [v.numpy() for v in model.weights]
   dataset = tf.data.Dataset.from_tensor_slices(batches)  # batches: a nest of [steps, B, ...]
