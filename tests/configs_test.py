@@ -52,7 +52,8 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_a_parameter_flag_defaults_to_the_models_own_default(self):
     # --q_step is one flag of two models with different defaults.
-    self.assertEqual(parse("infogan_mnist").params.q_step, "g")
+    self.assertEqual(parse("infogan_mnist").params.q_step, "d")  # the config sets it
+    self.assertEqual(parse("infogan_mnist_openai").params.q_step, "d")
     self.assertEqual(parse("gan_mnist", "--model=infogan").params.q_step, "g")
     self.assertEqual(parse("gan_mnist", "--model=ssinfogan").params.q_step, "d")
     self.assertEqual(parse("ssinfogan_mnist", "--q_step=g").params.q_step, "g")

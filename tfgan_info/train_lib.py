@@ -18,6 +18,7 @@ from tfgan_info import callbacks as callbacks_lib
 from tfgan_info import data as data_lib
 from tfgan_info import distribute
 from tfgan_info import export as export_lib
+from tfgan_info import graph_options
 from tfgan_info import precision as precision_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
@@ -347,6 +348,7 @@ def run(config: Config):
   # First: a multi-worker strategy must set up its collectives before TensorFlow runs an op.
   strategy = distribute.get_strategy(rc.strategy)
   keras.utils.set_random_seed(rc.seed)
+  graph_options.sum_gradients_in_graph_order()  # same weights on every run (its docstring)
   replicas = strategy.num_replicas_in_sync
   if replicas > 1 and rc.jit_compile:
     # Keras 3.15 compiles strategy.run, all replicas, as one XLA cluster placed on one device,
