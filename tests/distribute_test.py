@@ -25,18 +25,11 @@ from tfgan_info.networks import infogan_mnist
 
 GLOBAL_BATCH = 8
 STEPS = 1
-LEARNING_RATE = 0.01
-
-
-def learning_rate(config):
-  """The SGD rate: LEARNING_RATE, lowered to 1 / lambda_z where AGE's L_Z weight exceeds 100.
-
-  AGE's g step with lambda_z = 1000 at SGD rate 0.01 moves G by 10 * grad L_Z, and its
-  second g step starts from the first: round-off of 1e-7 in the e step grows to 2-4e-2 of the
-  update in G (measured on real MNIST), a chaotic comparison rather than a replica error. At
-  lr * lambda_z = 1 the two ways agree to 2e-7 of the update.
-  """
-  return min(LEARNING_RATE, 1.0 / getattr(config.params, "lambda_z", 1.0))
+# SGD's rate. At 0.01 a step of InfoGAN-family D with the IIC term, or of AGE's g (lambda_z =
+# 1000), moves the weights far enough that the G step after it amplifies 1e-7 round-off to
+# 4e-3 (ss-InfoGAN) and 2e-2 (AGE) of G's update, measured on real MNIST: a chaotic comparison,
+# not a replica error. At 1e-3 every model agrees to 1e-6 (run with -s for the ratios).
+LEARNING_RATE = 1e-3
 
 
 def train_steps(config, strategy, batches):
@@ -50,8 +43,8 @@ def train_steps(config, strategy, batches):
   keras.utils.set_random_seed(config.runtime.seed)  # same initial weights on both sides
   with strategy.scope():
     model = train_lib.build_model(config)
-    model.compile(keras.optimizers.SGD(learning_rate(config)),
-                  keras.optimizers.SGD(learning_rate(config)), jit_compile=False)
+    model.compile(keras.optimizers.SGD(LEARNING_RATE), keras.optimizers.SGD(LEARNING_RATE),
+                  jit_compile=False)
     model.build_optimizers()
   initial = [v.numpy() for v in model.weights]
   dataset = tf.data.Dataset.from_tensor_slices(batches)  # batches: a nest of [steps, B, ...]
@@ -121,8 +114,9 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
     with mock.patch.object(infogan_mnist, "batch_norm", per_replica), \
         mock.patch.object(discriminator, "batch_norm", per_replica):
       _, _, rows = self.one_step_both_ways("infogan_mnist")
+    # Measured: 0.2 of the update norm (at most 1e-6 with the synchronized batch norm).
     self.assertGreater(np.linalg.norm([r[1] for r in rows]),
-                       0.5 * np.linalg.norm([r[2] for r in rows]))
+                       0.05 * np.linalg.norm([r[2] for r in rows]))
 
   def assert_same_step(self, names, initial, one, other, tolerance=1e-2):
     """Each variable's update agrees to ``tolerance`` of its norm (lists of weights in the
