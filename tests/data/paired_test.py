@@ -195,6 +195,24 @@ class FolderPairsTest(tf.test.TestCase):
     os.remove(bad)
     with self.assertRaisesRegex(paired.PairedDataError, f"{truncated} is a corrupt JPEG"):
       data.load(data.PAIRED_PREFIX + root, "train")
+    # Cut short after a complete header: refused by name before the decoder sees it.
+    with open(truncated, "wb") as f:
+      f.write(jpeg[:len(jpeg) // 2])
+    self.assertEqual(paired.image_size(truncated), (16, 8))  # the header is whole
+    with self.assertRaisesRegex(paired.PairedDataError, f"{truncated} is a truncated JPEG"):
+      data.load(data.PAIRED_PREFIX + root, "train")
+    with open(truncated, "wb") as f:
+      f.write(jpeg + b"\0" * 100)  # padding after the end marker is fine
+    os.remove(os.path.join(root, "train", "0.png"))
+    png_path = os.path.join(root, "train", "0.png")
+    png = tf.io.encode_png(tf.constant(pair_image(0, 100), tf.uint8)).numpy()
+    with open(png_path, "wb") as f:
+      f.write(png[:-20])
+    with self.assertRaisesRegex(paired.PairedDataError, f"{png_path} is a truncated PNG"):
+      data.load(data.PAIRED_PREFIX + root, "train")
+    with open(png_path, "wb") as f:
+      f.write(png)
+    self.assertLen(first(data.load(data.PAIRED_PREFIX + root, "train"), 10), 3)
 
   def test_an_odd_width_is_named(self):
     root = self.make_folder("odd")

@@ -237,6 +237,32 @@ def image_size(path: str) -> Tuple[int, int]:
                         "or remove it")
 
 
+_PNG_END = b"IEND\xaeB`\x82"  # the IEND chunk's type and CRC: a PNG's last 8 bytes
+_JPEG_END = b"\xff\xd9"  # EOI
+_JPEG_TAIL = 1024  # bytes after EOI tolerated (padding some writers append)
+
+
+def check_complete(path: str):
+  """Checks that a PNG or JPEG (its header read by `image_size`) ends as one: a PNG with its
+  IEND chunk, a JPEG with an EOI marker in its last kilobyte. A file cut short (a partial
+  download or copy) is so refused before TensorFlow's decoder, whose error cannot name it.
+
+  Raises:
+    PairedDataError: naming the file, if it is truncated.
+  """
+  with open(path, "rb") as f:
+    is_png = f.read(8) == b"\x89PNG\r\n\x1a\n"
+    f.seek(0, os.SEEK_END)
+    f.seek(max(0, f.tell() - _JPEG_TAIL))
+    tail = f.read()
+  if is_png and not tail.endswith(_PNG_END):
+    raise PairedDataError(f"Paired image {path} is a truncated PNG (no IEND chunk at its "
+                          "end): replace it")
+  if not is_png and _JPEG_END not in tail:
+    raise PairedDataError(f"Paired image {path} is a truncated JPEG (no end-of-image marker): "
+                          "replace it")
+
+
 def split_folder(folder: str, split: str) -> str:
   """FOLDER/<split>; for "test", FOLDER/val when FOLDER/test does not exist (the pix2pix
   datasets ship one or the other).
@@ -260,7 +286,7 @@ def folder_files(folder: str, split: str) -> List[str]:
 
   Raises:
     PairedDataError: naming the folder if it holds no JPEG / PNG files, or the first file
-      that cannot be read or split (not a JPEG / PNG, an odd width).
+      that cannot be read or split (not a JPEG / PNG, truncated, an odd width).
   """
   path = split_folder(folder, split)
   files = sorted(os.path.join(path, f) for f in os.listdir(path)
@@ -270,6 +296,7 @@ def folder_files(folder: str, split: str) -> List[str]:
                           "files")
   for file in files:
     width, _ = image_size(file)
+    check_complete(file)
     if width % 2:
       raise PairedDataError(f"Paired image {file} is {width} pixels wide, an odd width: it "
                             "cannot be split into A and B halves side by side")
