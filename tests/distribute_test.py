@@ -70,6 +70,8 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
         runtime=dict(jit_compile=False))
     if "num_labeled" in dataclasses.asdict(config.params):
       config = config.replace(params=dict(num_labeled=20))
+    if "cr_start_step" in dataclasses.asdict(config.params):
+      config = config.replace(params=dict(cr_start_step=0))  # H and the CR term in step 1
     stream = iter(train_lib.train_dataset(config))
     batches = tf.nest.map_structure(lambda *t: tf.stack(t),
                                     *[next(stream) for _ in range(STEPS)])
@@ -90,9 +92,10 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
     return one, two, rows
 
   # InfoGAN and ss-InfoGAN with the paper's MNIST networks (batch norm in G, D and Q), the
-  # DCGAN-network models, and the MLP GAN: every model of the package.
+  # DCGAN-network models, the MLP GAN, and InfoGAN-CR (spectral norm in D, its pair
+  # classifier H trained from step 1): every model of the package but pix2pix.
   @parameterized.parameters("infogan_mnist", "ssinfogan_mnist", "gan_mnist", "dcgan_mnist",
-                            "cgan_mnist", "age_mnist")
+                            "cgan_mnist", "age_mnist", "infogan_cr_dsprites")
   def test_mirrored_step_equals_one_device(self, name):
     # The updates agree to float round-off (run with -s for the measured ratios; G's gradient,
     # taken after the D step, amplifies D's round-off, and an output bias is a sum with heavy

@@ -46,7 +46,11 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
       self.assertAllEqual(a, b, "H must not move before cr_start_step")
     self.assertEqual(int(model.h_optimizer.iterations), 0)  # a fresh Adam at the start
     self.assertEqual(float(model.trackers["cr_loss"].result()), 0.0)
+    # The phase is the next step's (step 2: H on); the step traced for step 1 was the other.
+    self.assertTrue(model.phase)
+    self.assertFalse(model.training_phase(1))
     # The G loss before the start is InfoGAN's: L_c does not enter.
+    model.phase = model.training_phase(1)
     data = next(iter(batches(4)))
     noise, codes = model.sample_latents(4)
     fake = model.generate(noise, codes, training=False)
@@ -60,6 +64,12 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(int(model.h_optimizer.iterations), 2)
     self.assertGreater(history.history["cr_loss"][-1], 0.0)
     self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, values(h))))
+
+  def test_the_phase_switches_within_one_fit(self):
+    model = make_model(cr_start_step=1)
+    logs = model.fit(batches(8), epochs=1, verbose=0).history  # steps 0 and 1
+    self.assertEqual(int(model.h_optimizer.iterations), 1)  # stepped in step 1 only
+    self.assertGreater(logs["cr_loss"][-1], 0.0)
 
   def test_one_step_reports(self):
     # (XLA: compiles too, with its tf.cond; 98 s on a loaded 2-core CPU, so not run here.)

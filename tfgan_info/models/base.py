@@ -7,7 +7,7 @@ turns per-example losses into one optimizer update (convention 3). `gan.GAN` (D 
 `age.AGE` (encoder e against generator g) define the games.
 """
 
-from typing import Dict, List, Tuple
+from typing import Dict, Hashable, List, Tuple
 
 import keras
 import numpy as np
@@ -18,6 +18,25 @@ from tfgan_info import distribute
 from tfgan_info import grids
 from tfgan_info import latents as latents_lib
 from tfgan_info import precision
+
+
+class TrainingPhases(keras.callbacks.Callback):
+  """Keeps a model's ``phase`` at `TwoPlayerModel.training_phase` of the next step, and has
+  Keras trace a new train step where it changes (`TwoPlayerModel.fit` adds it)."""
+
+  def _next_phase(self):
+    return self.model.training_phase(int(self.model.step_optimizer.iterations.numpy()))
+
+  def on_train_begin(self, logs=None):
+    # Before the first call of the train function, which traces it: a resumed run starts
+    # in the phase of its checkpointed step.
+    self.model.phase = self._next_phase()
+
+  def on_train_batch_end(self, batch, logs=None):
+    phase = self._next_phase()
+    if phase != self.model.phase:
+      self.model.phase = phase
+      self.model.make_train_function(force=True)
 
 
 class TwoPlayerModel(keras.Model):
@@ -90,6 +109,7 @@ class TwoPlayerModel(keras.Model):
 
   def __init__(self, latent_spec: latents_lib.LatentSpec, seed: int = 0, **kwargs):
     super().__init__(**kwargs)
+    self.phase = self.training_phase(0)  # what train_step traces; see `training_phase`
     self.latent_spec = latent_spec
     self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
     self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
@@ -110,6 +130,23 @@ class TwoPlayerModel(keras.Model):
     MirroredStrategy run of `train_lib.run` matches a one-device run.
     """
     del iterator, data_batch
+
+  def training_phase(self, step: int) -> Hashable:
+    """The phase of the 0-based train step ``step``: a Python value that ``train_step`` reads
+    as ``self.phase`` when it is traced (None, the default: one phase).
+
+    A schedule that switches terms or players on at a step is so a Python branch, not a
+    tf.cond: under a distribution strategy a tf.cond cannot hold a synchronisation point
+    such as a synchronised batch norm's all-reduce. `fit` re-traces the step where the phase
+    changes (`TrainingPhases`, after the step before; with steps_per_execution k > 1, at the
+    first multiple of k at or after it).
+    """
+    del step
+    return None
+
+  def fit(self, *args, callbacks=None, **kwargs):
+    """keras.Model.fit, with `TrainingPhases` among the callbacks."""
+    return super().fit(*args, callbacks=[*(callbacks or []), TrainingPhases()], **kwargs)
 
   def tracked_names(self) -> Tuple[str, ...]:
     """Names of the scalars train_step reports (one `keras.metrics.Mean` each)."""

@@ -12,8 +12,11 @@ gan/infogan_cr.py): lambda_cr is 0 for the first 288,000 iterations (an "InfoGAN
 (modified)" run), then 2.0; at that step H and its optimizer are re-initialised. Here H and
 the G term start at ``cr_start_step``: before it H is not trained (its loss is not
 computed, its Adam step count stays 0), so at that step H starts from its initial weights
-with a fresh optimizer, which is what their re-initialisation gives. Per iteration their
-order is H step, D/Q step, G steps; here D/Q step, H step, G steps (`GAN.train_step`).
+with a fresh optimizer, which is what their re-initialisation gives. The switch is a
+training phase (`TwoPlayerModel.training_phase`): `fit` traces the step again at
+``cr_start_step``, so no tf.cond holds G's synchronised batch norm under a strategy. Per
+iteration their order is H step, D/Q step, G steps; here D/Q step, H step, G steps
+(`GAN.train_step`).
 H's optimizer is a copy of D's settings (theirs: both Adam 2e-3, beta_1 0.5).
 """
 
@@ -89,10 +92,10 @@ class InfoGANCR(InfoGAN):
       return self.pair_classifier.trainable_variables
     return super().player_variables(player)
 
-  def cr_active(self):
-    """Whether this train step is at or past ``cr_start_step`` (a bool tensor). Called after
-    the D step, whose update made the step optimizer's iterations t + 1 for step t."""
-    return self.step_optimizer.iterations > self.cr_start_step
+  def training_phase(self, step):
+    """Whether H and the G term train in step ``step``: step >= cr_start_step (a Python
+    bool, read as ``self.phase`` when the step is traced; see `TwoPlayerModel`)."""
+    return step >= self.cr_start_step
 
   def pair_logits(self, batch_size):
     """H's logits on a fresh batch of pairs (G in training mode) and the shared codes:
@@ -105,34 +108,27 @@ class InfoGANCR(InfoGAN):
 
   def auxiliary_steps(self, data):
     """H's step on L_c (`losses.contrastive_regularizer_loss`) from ``cr_start_step`` on;
-    report {"cr_loss", "cr_accuracy"} (zeros before it)."""
+    report {"cr_loss", "cr_accuracy"} (zeros before it, when H is not stepped at all: its
+    Adam step count stays 0, so its first update has the bias correction of a fresh start)."""
     batch = tf.shape(data["image"])[0]
-    active = self.cr_active()
+    if not self.phase:
+      zeros = tf.zeros([batch])
+      return {"cr_loss": zeros, "cr_accuracy": zeros}
 
-    def terms():
+    def loss_fn():
       logits, shared = self.pair_logits(batch)
       correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), shared),
                         tf.float32)
-      return losses.contrastive_regularizer_loss(logits, shared), correct
-
-    def loss_fn():
-      zeros = tf.zeros([batch])
-      loss, correct = tf.cond(active, terms, lambda: (zeros, zeros))
+      loss = losses.contrastive_regularizer_loss(logits, shared)
       return loss, None, {"cr_loss": loss, "cr_accuracy": correct}
-    report = self.apply_step(loss_fn, "h")
-    # Before the start H's gradients are zero (so are its Adam moments); keep the step count
-    # at 0 too, so that its first real update has Adam's bias correction of a fresh start.
-    iterations = self.h_optimizer.iterations
-    iterations.assign(tf.where(active, iterations, tf.zeros_like(iterations)))
-    return report
+    return self.apply_step(loss_fn, "h")
 
   def generator_terms(self, data, codes, fake):
     """InfoGAN's G loss + lambda_cr L_c on a fresh batch of pairs (from cr_start_step)."""
     loss, report = super().generator_terms(data, codes, fake)
     if not self.lambda_cr:
       return loss, report
-    batch = tf.shape(fake)[0]
-    cr = tf.cond(self.cr_active(),
-                 lambda: losses.contrastive_regularizer_loss(*self.pair_logits(batch)),
-                 lambda: tf.zeros([batch]))
+    if not self.phase:
+      return loss, report
+    cr = losses.contrastive_regularizer_loss(*self.pair_logits(tf.shape(fake)[0]))
     return loss + self.lambda_cr * cr, report
