@@ -98,7 +98,6 @@ def tiny_config(model_dir: str, **runtime) -> Config:
       runtime=rt)
 
 
-
 def tiny_dsprites_infogan_config(model_dir: str, **runtime) -> Config:
   """`tiny_config` for InfoGAN on procedural dSprites: the half-width networks, three
   continuous codes and 4 noise dims (for the disentanglement metrics and tools)."""

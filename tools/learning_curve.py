@@ -24,6 +24,8 @@ import time
 from absl import app
 from absl import flags
 
+from tfgan_info import evaluate
+
 FLAGS = flags.FLAGS
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -122,7 +124,7 @@ def measure(flagfile_path: str, model_dir: str, every: int, until: int, train_fl
     eval_seconds = _run(["tfgan_info.evaluate", f"--model_dir={model_dir}", *eval_flags,
                          f"--disentanglement_points={points}",
                          f"--disentanglement_eval_points={eval_points}"], log_path)
-    with open(os.path.join(model_dir, "results", "metrics.json")) as f:
+    with open(evaluate.results_path(model_dir)) as f:
       results = json.load(f)
     rows.append({"step": step, "train_seconds": round(train_seconds, 1),
                  "eval_seconds": round(eval_seconds, 1), "results": results})

@@ -126,9 +126,7 @@ class InfoGANCR(InfoGAN):
   def generator_terms(self, data, codes, fake):
     """InfoGAN's G loss + lambda_cr L_c on a fresh batch of pairs (from cr_start_step)."""
     loss, report = super().generator_terms(data, codes, fake)
-    if not self.lambda_cr:
-      return loss, report
-    if not self.phase:
+    if not (self.lambda_cr and self.phase):
       return loss, report
     cr = losses.contrastive_regularizer_loss(*self.pair_logits(tf.shape(fake)[0]))
     return loss + self.lambda_cr * cr, report
