@@ -223,6 +223,37 @@ class TrainLibTest(tf.test.TestCase):
     gan = train_lib.build_model(gan_config)
     self.assertIs(train_lib.recalibrated(gan, gan_config), gan)
 
+  def test_export_serves_the_moving_average_of_the_generator(self):
+    # --g_ema: G's optimizer keeps theta_EMA <- m theta_EMA + (1 - m) theta after each G
+    # update (the first copies theta); the export's copy holds it in G (a GAN serves G
+    # alone), the trained model keeps its weights. Replayed here in NumPy from the weights after each step.
+    config = testutil.tiny_config(self.get_temp_dir()).replace(
+        model={"model": "gan", "codes": ""}, optimizer={"g_ema": 0.5})
+    model = train_lib.compile_model(train_lib.build_model(config), config)
+    batches = list(train_lib.train_dataset(config).take(3))
+    expected = None
+    for batch in batches:
+      model.train_step(batch)
+      now = [v.numpy().copy() for v in model.generator.trainable_variables]
+      expected = now if expected is None else [0.5 * e + 0.5 * w
+                                               for e, w in zip(expected, now)]
+    raw = [v.numpy().copy() for v in model.generator.weights]
+    served = train_lib.generator_average(model, config)
+    self.assertIsNot(served, model)
+    trainable = {id(v) for v in model.generator.trainable_variables}
+    averaged = iter(expected)
+    for ours, theirs, before in zip(served.generator.weights, model.generator.weights, raw,
+                                    strict=True):
+      self.assertAllEqual(theirs.numpy(), before)  # the trained model keeps its weights
+      if id(theirs) in trainable:
+        self.assertAllClose(ours.numpy(), next(averaged), rtol=1e-5, atol=1e-6)
+      else:  # batch-norm moving statistics: those of training
+        self.assertAllEqual(ours.numpy(), before)
+    self.assertNotAllClose(served.generator.trainable_variables[0],
+                           model.generator.trainable_variables[0])
+    plain = config.replace(optimizer={"g_ema": 0.0})
+    self.assertIs(train_lib.generator_average(model, plain), model)
+
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")
     head = [b["image"].numpy() for b in train_lib.train_dataset(config).take(5)]

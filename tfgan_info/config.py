@@ -69,6 +69,10 @@ class OptimizerConfig:
   d_learning_rate: float = P.field(2e-4, "D's (AGE: the encoder's) Adam learning rate.",
                                    lower=0.0)
   g_learning_rate: float = P.field(1e-3, "G (and Q) Adam learning rate.", lower=0.0)
+  g_ema: float = P.field(
+      0.0, "Momentum of an exponential moving average of G's weights, kept by G's optimizer "
+      "(Yazici et al. 2019); the SavedModel serves the average, training keeps the raw "
+      "weights; 0: off.", lower=0.0, upper=0.99999)
   beta_1: float = P.field(0.5, "Adam beta_1.", lower=0.0, upper=1.0)
   beta_2: float = P.field(0.999, "Adam beta_2.", lower=0.0, upper=1.0)
   lr_decay_steps: int = P.field(0, "Multiply both learning rates by --lr_decay_rate every N "

@@ -106,6 +106,48 @@ def recalibrated(model, config: Config):
   return copy
 
 
+def generator_average(model, config: Config):
+  """``model``, or with --g_ema > 0 a copy whose generator holds the exponential moving
+  average of its trainable weights that G's optimizer kept (Keras ``use_ema``; Yazici et al.
+  2019, Eq. 2: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The
+  generator's batch-norm moving statistics are those of training. The trained model (and
+  its checkpoints) keep the raw weights (docs/design.md, "Exports").
+
+  Raises:
+    ValueError: if --g_ema > 0 and the model has no "g" player.
+  """
+  if not config.optimizer.g_ema:
+    return model
+  if "g" not in model.players:
+    raise ValueError(f"--g_ema needs a model with a generator player 'g', not "
+                     f"{model.players}")
+  averages = generator_averages(model.optimizers["g"])
+  copy = copy_model(model, config, config.runtime.precision)
+  for ours, theirs in zip(copy.generator.weights, model.generator.weights, strict=True):
+    if id(theirs) in averages:
+      ours.assign(tf.cast(averages[id(theirs)], ours.dtype))
+  return copy
+
+
+def generator_averages(optimizer) -> dict:
+  """{id(variable): its moving average} for the variables ``optimizer`` (built with
+  ``use_ema=True``, possibly inside a LossScaleOptimizer) updates.
+
+  Keras keeps the averages in the optimizer's ``_model_variables_moving_average``, in the
+  order of the variables it was built on (``_trainable_variables``); tests/train_lib_test.py
+  checks that this private layout still holds.
+
+  Raises:
+    ValueError: if the optimizer keeps no averages.
+  """
+  inner = getattr(optimizer, "inner_optimizer", optimizer)
+  if not inner.use_ema:
+    raise ValueError("G's optimizer keeps no moving average (use_ema is off)")
+  return {id(v): a for v, a in zip(inner._trainable_variables,  # pylint: disable=protected-access
+                                   inner._model_variables_moving_average,  # pylint: disable=protected-access
+                                   strict=True) if a is not None}
+
+
 def serving_model(model, config: Config):
   """The model to export: ``model``, or for --export_weights=bfloat16 a copy of it built
   under the bfloat16 policy (weights and compute in bfloat16 but for the float32 last layers,
@@ -132,11 +174,12 @@ def compile_model(model, config: Config):
   """
   oc, name = config.optimizer, config.runtime.precision
 
-  def adam(base):
+  def adam(base, ema=0.0):
     return precision_lib.optimizer(keras.optimizers.Adam(
-        learning_rate(base, config), beta_1=oc.beta_1, beta_2=oc.beta_2), name)
+        learning_rate(base, config), beta_1=oc.beta_1, beta_2=oc.beta_2, use_ema=ema > 0,
+        ema_momentum=ema or 0.99), name)
   model.compile(
-      adam(oc.d_learning_rate), adam(oc.g_learning_rate),
+      adam(oc.d_learning_rate), adam(oc.g_learning_rate, oc.g_ema),
       jit_compile=config.runtime.jit_compile,
       steps_per_execution=config.runtime.steps_per_execution)
   model.build_optimizers()
@@ -417,8 +460,8 @@ def run(config: Config):
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   name = config.export_name
-  path = export_lib.export(serving_model(recalibrated(model, config), config), out_dir,
-                           name, done)
+  served = serving_model(recalibrated(generator_average(model, config), config), config)
+  path = export_lib.export(served, out_dir, name, done)
   if chief:
     if done > step:
       took = callbacks_lib.format_duration(time.monotonic() - started)
