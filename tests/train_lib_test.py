@@ -226,7 +226,8 @@ class TrainLibTest(tf.test.TestCase):
   def test_export_serves_the_moving_average_of_the_generator(self):
     # --g_ema: G's optimizer keeps theta_EMA <- m theta_EMA + (1 - m) theta after each G
     # update (the first copies theta); the export's copy holds it in G (a GAN serves G
-    # alone), the trained model keeps its weights. Replayed here in NumPy from the weights after each step.
+    # alone), the trained model keeps its weights. Replayed here in NumPy from the weights
+    # after each step.
     config = testutil.tiny_config(self.get_temp_dir()).replace(
         model={"model": "gan", "codes": ""}, optimizer={"g_ema": 0.5})
     model = train_lib.compile_model(train_lib.build_model(config), config)

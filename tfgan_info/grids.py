@@ -162,6 +162,32 @@ def generator_grids(generate: Generate, spec: latents.LatentSpec,
   return grids
 
 
+def interpolation_inputs(spec: latents.LatentSpec, rows: int = 8, cols: int = 9,
+                         seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
+  """(noise [rows * cols, noise_dim], codes [rows * cols, code_dim]): per row, the noise
+  moving from one prior draw to another along the great circle between them (slerp, White
+  2016, Sec. 2: z(t) = sin((1 - t) w) / sin(w) z0 + sin(t w) / sin(w) z1, cos(w) = z0.z1 /
+  (|z0| |z1|)), t = 0 ... 1 over ``cols`` columns; the codes fixed per row (a prior draw).
+  """
+  noise, codes = (np.asarray(t) for t in spec.sample(3 * rows, tf.constant([seed, 2])))
+  z0, z1 = noise[:rows], noise[rows:2 * rows]
+  cos = np.sum(z0 * z1, -1) / (np.linalg.norm(z0, axis=-1) * np.linalg.norm(z1, axis=-1))
+  omega = np.arccos(np.clip(cos, -1.0, 1.0))[:, None, None]
+  t = np.linspace(0.0, 1.0, cols)[None, :, None]
+  path = (np.sin((1 - t) * omega) * z0[:, None] + np.sin(t * omega) * z1[:, None]) / np.sin(
+      np.maximum(omega, 1e-6))
+  return (path.reshape(rows * cols, -1).astype(np.float32),
+          np.repeat(codes[2 * rows:], cols, axis=0).astype(np.float32))
+
+
+def interpolation_grid(generate: Generate, spec: latents.LatentSpec, rows: int = 8,
+                       cols: int = 9, seed: int = 0) -> np.ndarray:
+  """uint8 image of `interpolation_inputs`: one row per noise path, t = 0 ... 1 left to
+  right."""
+  return image_grid(_images(generate, *interpolation_inputs(spec, rows, cols, seed)), rows,
+                    cols)
+
+
 def pair_grid(images: np.ndarray, outputs: np.ndarray, pairs_per_row: int = 5) -> np.ndarray:
   """Pairs of columns: each image [n, H, W, C] next to its output [n, H, W, C] (e.g. a
   reconstruction); n is cut to a multiple of ``pairs_per_row``."""

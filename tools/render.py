@@ -4,7 +4,10 @@
 
 One PNG per continuous code: one row per category of the first categorical code, columns
 setting that code to evenly spaced values in [--low, --high] with the other codes at 0 and the
-noise fixed by --seed (the grids TensorBoard shows during training).
+noise fixed by --seed (the grids TensorBoard shows during training). A generator without a
+continuous code (GAN, DCGAN, a conditional GAN) gets samples.png (8 rows of prior draws) and
+interpolation.png (8 rows, each a spherical path between two noise draws,
+`grids.interpolation_grid`) instead.
 """
 
 import os
@@ -29,7 +32,8 @@ def define_flags():
 
 
 def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scale=1):
-  """Writes traversal_code<i>.png for each continuous code; returns the paths.
+  """Writes traversal_code<i>.png for each continuous code (samples.png and
+  interpolation.png without one); returns the paths.
 
   ``output_dir`` "" writes to model_dir/renders/<export version>/ (never over the training
   run's model_dir/images/).
@@ -47,8 +51,6 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
 
   config = read_run_config(model_dir)
   spec = latents.LatentSpec.from_config(config.model)
-  if not spec.continuous:
-    raise ValueError(f"codes {spec.to_spec()!r} have no continuous code to traverse")
   export_path = export.latest_export(model_dir, config.export_name)
   loaded = tf.saved_model.load(export_path)
   generate = lambda noise, codes: loaded.generate(noise=noise, codes=codes)["images"].numpy()
@@ -56,8 +58,13 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   tf.io.gfile.makedirs(output_dir)
   paths = []
   # The training run's traversal grids (`grids.traversal_grids`), from the export.
-  for name, grid in grids.traversal_grids(generate, spec, np.linspace(low, high, columns),
-                                          seed).items():
+  if spec.continuous:
+    pngs = grids.traversal_grids(generate, spec, np.linspace(low, high, columns), seed)
+  else:
+    pngs = {"samples": grids.generator_grids(generate, spec, np.zeros(columns),
+                                             seed)["samples"],
+            "interpolation": grids.interpolation_grid(generate, spec, 8, columns, seed)}
+  for name, grid in pngs.items():
     grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
     path = os.path.join(output_dir, f"{name}.png")
     grids.write_png(path, grid)

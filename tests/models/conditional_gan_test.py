@@ -54,8 +54,8 @@ class ConditionalGANTest(tf.test.TestCase, parameterized.TestCase):
   def test_discriminator_uses_labels(self):
     model = make_cgan()
     images = np.random.default_rng(0).uniform(-1, 1, (2, 28, 28, 1)).astype(np.float32)
-    model.discriminator.class_embedding.embeddings.assign(
-        np.random.default_rng(1).normal(size=(10, 6272)).astype(np.float32))
+    embeddings = model.discriminator.class_embedding.embeddings
+    embeddings.assign(np.random.default_rng(1).normal(size=embeddings.shape).astype(np.float32))
     a, _ = model.discriminator(images, labels=tf.constant([0, 0]))
     b, _ = model.discriminator(images, labels=tf.constant([1, 1]))
     self.assertNotAllClose(a, b)

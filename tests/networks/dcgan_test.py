@@ -35,7 +35,13 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     g_types, body_types = layer_types(g), layer_types(d.body)
     # G: one projection of z, then only transposed convolutions; ReLU inside, tanh out.
     self.assertEqual(g_types.count("Dense"), 1)
-    self.assertEqual(g_types.count("Conv2DTranspose"), dcgan.resolution_plan(shape)[1])
+    start, samplings = dcgan.resolution_plan(shape)
+    deconvs = [layer for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    self.assertLen(deconvs, max(samplings, dcgan.MIN_CONVS))
+    # Stride 1 at the start resolution only where it needs fewer up-samplings (28x28).
+    self.assertEqual([c.strides for c in deconvs],
+                     [(1, 1)] * (len(deconvs) - samplings) + [(2, 2)] * samplings)
+    self.assertEqual(deconvs[0].input.shape[1:3], (start, start))
     self.assertNotIn("LeakyReLU", g_types)
     self.assertEqual(g.layers[-1].activation.__name__, "tanh")
     # D: strided convolutions with LeakyReLU, no pooling, no hidden fully connected layer.
@@ -43,6 +49,7 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     self.assertFalse(any("Pooling" in t for t in body_types))
     convs = [layer for layer in d.body.layers if isinstance(layer, keras.layers.Conv2D)]
     self.assertTrue(all(c.strides == (2, 2) for c in convs))
+    self.assertLen(convs, dcgan.MIN_CONVS + (size == 64))
     self.assertEqual(body_types.count("LeakyReLU"), len(convs))
     # Batch norm everywhere except D's input layer and G's output layer.
     self.assertEqual(body_types.count("BatchNormalization"), len(convs) - 1)
@@ -67,13 +74,14 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     g64, d64 = networks.build_gan_networks("dcgan", 8, (28, 28, 1), num_classes=num_classes)
     g128, d128 = networks.build_gan_networks("dcgan", 8, (28, 28, 1), num_classes=num_classes,
                                              width=128)
-    # G: 7x7x(2 width) projection, a (width) transposed conv, the image; D: width, 2 width.
-    self.assertEqual(filters(g128)[-3:], [7 * 7 * 256, 128, 1])
-    self.assertEqual(filters(g64)[-3:], [7 * 7 * 128, 64, 1])
-    self.assertEqual(filters(d128.body), [128, 256])
-    self.assertEqual(filters(d64.body), [64, 128])
+    # G: 7x7x(4 width) projection, (2 width) and (width) transposed convs, the image;
+    # D: width, 2 width, 4 width.
+    self.assertEqual(filters(g128)[-4:], [7 * 7 * 512, 256, 128, 1])
+    self.assertEqual(filters(g64)[-4:], [7 * 7 * 256, 128, 64, 1])
+    self.assertEqual(filters(d128.body), [128, 256, 512])
+    self.assertEqual(filters(d64.body), [64, 128, 256])
     e = networks.build_age_networks("dcgan", 16, (28, 28, 1), width=32)[1]
-    self.assertEqual(filters(e), [32, 64, 16])
+    self.assertEqual(filters(e), [32, 64, 128, 16])
 
   def test_width_of_fixed_architecture_raises(self):
     with self.assertRaisesRegex(ValueError, r"fixed widths .*\['dcgan'"):
