@@ -5,7 +5,7 @@
 One PNG per continuous code: one row per category of the first categorical code, columns
 setting that code to evenly spaced values in [--low, --high] with the other codes at 0 and the
 noise fixed by --seed (the grids TensorBoard shows during training). A generator without a
-continuous code (GAN, DCGAN, a conditional GAN) gets samples.png (8 rows of prior draws) and
+continuous code (GAN, DCGAN, AGE) gets samples.png (8 rows of prior draws) and
 interpolation.png (8 rows, each a spherical path between two noise draws,
 `grids.interpolation_grid`) instead.
 """
@@ -40,7 +40,8 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
 
   Raises:
     FileNotFoundError: if the run has no config.json or no export.
-    ValueError: if the run's codes have no continuous code.
+    ValueError: if the export's generate takes other inputs than noise and codes (a
+      conditional GAN's labels).
   """
   import numpy as np  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -53,11 +54,16 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
   spec = latents.LatentSpec.from_config(config.model)
   export_path = export.latest_export(model_dir, config.export_name)
   loaded = tf.saved_model.load(export_path)
+  inputs = sorted(loaded.signatures["generate"].structured_input_signature[1])
+  if inputs != ["codes", "noise"]:
+    raise ValueError(f"the export's generate takes {inputs}: render draws generators of "
+                     "noise and codes")
   generate = lambda noise, codes: loaded.generate(noise=noise, codes=codes)["images"].numpy()
   output_dir = output_dir or os.path.join(model_dir, "renders", os.path.basename(export_path))
   tf.io.gfile.makedirs(output_dir)
   paths = []
-  # The training run's traversal grids (`grids.traversal_grids`), from the export.
+  # The training run's grids (`grids.traversal_grids`, `grids.generator_grids`), from the
+  # export.
   if spec.continuous:
     pngs = grids.traversal_grids(generate, spec, np.linspace(low, high, columns), seed)
   else:
