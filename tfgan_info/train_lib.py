@@ -109,7 +109,7 @@ def recalibrated(model, config: Config):
 def generator_average(model, config: Config):
   """``model``, or with --g_ema > 0 a copy whose generator holds the exponential moving
   average of its trainable weights that G's optimizer kept (Keras ``use_ema``; Yazici et al.
-  2019, Eq. 2: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The
+  2019: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The
   generator's batch-norm moving statistics are those of training. The trained model (and
   its checkpoints) keep the raw weights (docs/design.md, "Exports").
 
