@@ -226,8 +226,9 @@ class TrainLibTest(tf.test.TestCase):
   def test_export_serves_the_moving_average_of_the_generator(self):
     # --g_ema: G's optimizer keeps theta_EMA <- m theta_EMA + (1 - m) theta after each G
     # update (the first copies theta); the export's copy holds it in G (a GAN serves G
-    # alone), the trained model keeps its weights. Replayed here in NumPy from the weights
-    # after each step.
+    # alone), with G's batch-norm statistics recomputed on prior draws, and the trained
+    # model keeps its weights and statistics. Replayed here in NumPy from the weights after
+    # each step.
     config = testutil.tiny_config(self.get_temp_dir()).replace(
         model={"model": "gan", "codes": ""}, optimizer={"g_ema": 0.5})
     model = train_lib.compile_model(train_lib.build_model(config), config)
@@ -248,10 +249,21 @@ class TrainLibTest(tf.test.TestCase):
       self.assertAllEqual(theirs.numpy(), before)  # the trained model keeps its weights
       if id(theirs) in trainable:
         self.assertAllClose(ours.numpy(), next(averaged), rtol=1e-5, atol=1e-6)
-      else:  # batch-norm moving statistics: those of training
-        self.assertAllEqual(ours.numpy(), before)
+      else:  # batch-norm moving statistics: recomputed
+        self.assertNotAllClose(ours.numpy(), before)
     self.assertNotAllClose(served.generator.trainable_variables[0],
                            model.generator.trainable_variables[0])
+    # The recomputed statistics are those of the averaged G on the draws (one batch of 16):
+    # in inference mode it gives what it gives in training mode on them.
+    (draws,) = list(train_lib.generator_draws(served, config))
+    self.assertEqual(draws[0].shape[0], 16)
+    self.assertAllClose(served.generate(*draws, training=False),
+                        served.generate(*draws, training=True), rtol=1e-4, atol=1e-5)
+    kept = train_lib.generator_average(model, config.replace(
+        runtime={"g_ema_statistics_draws": 0}))
+    for ours, theirs in zip(kept.generator.non_trainable_weights,
+                            model.generator.non_trainable_weights, strict=True):
+      self.assertAllEqual(ours.numpy(), theirs.numpy())  # those of training
     plain = config.replace(optimizer={"g_ema": 0.0})
     self.assertIs(train_lib.generator_average(model, plain), model)
 

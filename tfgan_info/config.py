@@ -109,6 +109,10 @@ class RuntimeConfig:
       20000, "Real training images from which the export recomputes the batch-norm "
       "statistics of the networks a model declares as serving real images (a Q head and "
       "the body under it); 0: serve the moving averages of training.", lower=0)
+  g_ema_statistics_draws: int = P.field(
+      10000, "With --g_ema > 0: prior draws from which the export recomputes the batch-norm "
+      "statistics of the averaged generator (its moving averages were kept for the raw "
+      "weights); 0: serve those moving averages.", lower=0)
   export_weights: str = P.field(
       "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
       "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))
@@ -244,7 +248,7 @@ RESUMABLE_FIELDS = frozenset({
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "xla_on_cpu",
     "strategy",
-    "export_name", "export_weights", "bn_recalibration_images"})
+    "export_name", "export_weights", "bn_recalibration_images", "g_ema_statistics_draws"})
 
 
 def run_identity(config: Config) -> Dict[str, Any]:

@@ -109,9 +109,12 @@ def recalibrated(model, config: Config):
 def generator_average(model, config: Config):
   """``model``, or with --g_ema > 0 a copy whose generator holds the exponential moving
   average of its trainable weights that G's optimizer kept (Keras ``use_ema``; Yazici et al.
-  2019: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The
-  generator's batch-norm moving statistics are those of training. The trained model (and
-  its checkpoints) keep the raw weights (docs/design.md, "Exports").
+  2019: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The copy's
+  generator batch-norm statistics are recomputed on --g_ema_statistics_draws prior draws
+  (`generator_draws`, the model's ``generator_statistics``): the moving averages of training
+  describe the raw weights' activations, not the average's (measured in BUILD.md, "Issue
+  19"). The trained model (and its checkpoints) keep the raw weights and statistics
+  (docs/design.md, "Exports").
 
   Raises:
     ValueError: if --g_ema > 0 and the model has no "g" player.
@@ -126,7 +129,23 @@ def generator_average(model, config: Config):
   for ours, theirs in zip(copy.generator.weights, model.generator.weights, strict=True):
     if id(theirs) in averages:
       ours.assign(tf.cast(averages[id(theirs)], ours.dtype))
+  statistics = copy.generator_statistics()
+  if config.runtime.g_ema_statistics_draws and statistics is not None and statistics[0]:
+    bn_layers, forward = statistics
+    used = normalization.recalibrate(bn_layers, forward, generator_draws(copy, config))
+    logging.info("Recomputed the statistics of the averaged generator's %d batch-norm layers "
+                 "on %d batches of prior draws", len(bn_layers), used)
   return copy
+
+
+def generator_draws(model, config: Config, batch_size: int = 500):
+  """--g_ema_statistics_draws prior draws (noise [b, noise_dim], codes [b, code_dim]) in
+  whole batches of ``batch_size`` (at least one), from stateless seeds (--seed, i): the
+  model's own seed generator is not advanced."""
+  size = min(batch_size, config.runtime.g_ema_statistics_draws)
+  count = max(1, config.runtime.g_ema_statistics_draws // size)
+  return (model.latent_spec.sample(size, tf.constant([config.runtime.seed, i]))
+          for i in range(count))
 
 
 def generator_averages(optimizer) -> dict:

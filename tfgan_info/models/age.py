@@ -48,6 +48,7 @@ from tfgan_info import params as P
 from tfgan_info import signatures as sig
 from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
+from tfgan_info.networks import normalization
 
 
 KL_REDUCTIONS = ("mean", "sum")
@@ -156,6 +157,11 @@ class AGE(TwoPlayerModel):
     if not self.encoder.built:
       self.encode(tf.zeros((1,) + self.image_shape))
     return [self.generator, self.encoder]
+
+  def generator_statistics(self):
+    """g's batch-norm layers, run in training mode on prior draws (see the base class)."""
+    return (normalization.batch_norm_layers(self.generator),
+            lambda latents: self.generate(*latents, training=True))
 
   def serving_signatures(self):
     """generate (noise: z, projected onto the sphere), encode, reconstruct, sample."""

@@ -102,6 +102,14 @@ class TwoPlayerModel(keras.Model):
     recomputes these layers' statistics on real training images before export."""
     return None
 
+  def generator_statistics(self):
+    """The generator's batch-norm layers and fn((noise [batch, noise_dim], codes [batch,
+    code_dim])) that runs them in training mode on prior draws: (layers, fn), or None (the
+    default: no generator fed from the priors). `train_lib.generator_average` recomputes
+    these statistics for the weight-averaged generator it exports (docs/design.md,
+    "Exports")."""
+    return None
+
   def serving_signatures(self) -> Dict[str, tf.types.experimental.GenericFunction]:
     """{endpoint name: tf.function with an input_signature}, in export order; inputs checked
     with `signatures.checked` (see tfgan_info/export.py for the endpoints of each kind)."""

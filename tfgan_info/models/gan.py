@@ -22,6 +22,7 @@ from tfgan_info import params as P
 from tfgan_info import signatures as sig
 from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
+from tfgan_info.networks import normalization
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +116,11 @@ class GAN(TwoPlayerModel):
   def serving_networks(self):
     """G only: D's weights are not needed to serve a plain or conditional GAN."""
     return [self.generator]
+
+  def generator_statistics(self):
+    """G's batch-norm layers, run in training mode on prior draws (see the base class)."""
+    return (normalization.batch_norm_layers(self.generator),
+            lambda latents: self.generate(*latents, training=True))
 
   def generate_signature(self):
     """``generate``: noise [N, noise_dim], codes [N, code_dim] -> {"images"}."""
