@@ -79,13 +79,19 @@ def train_split(config: Config) -> tf.data.Dataset:
                        shuffle_seed=config.runtime.seed)
 
 
+def whole_batches(total: int, batch_size: int):
+  """(size, count): ``total`` examples as ``count`` whole batches of ``size`` <= batch_size,
+  at least one batch (the batches of `networks.normalization.recalibrate`)."""
+  size = min(batch_size, total)
+  return size, max(1, total // size)
+
+
 def recalibration_batches(config: Config, batch_size: int = 500):
   """The first --bn_recalibration_images real training images of the run's shuffled order
   (the real data only: no labels), in batches of ``batch_size`` (whole batches, at least
   one)."""
   ds = train_split(config)
-  size = min(batch_size, config.runtime.bn_recalibration_images)
-  count = max(1, config.runtime.bn_recalibration_images // size)
+  size, count = whole_batches(config.runtime.bn_recalibration_images, batch_size)
   batches = data_lib.pipeline(ds, size, shuffle=False, repeat=False, cache=False)
   return (batch["image"] for batch in batches.take(count))
 
@@ -142,8 +148,7 @@ def generator_draws(model, config: Config, batch_size: int = 500):
   """--g_ema_statistics_draws prior draws (noise [b, noise_dim], codes [b, code_dim]) in
   whole batches of ``batch_size`` (at least one), from stateless seeds (--seed, i): the
   model's own seed generator is not advanced."""
-  size = min(batch_size, config.runtime.g_ema_statistics_draws)
-  count = max(1, config.runtime.g_ema_statistics_draws // size)
+  size, count = whole_batches(config.runtime.g_ema_statistics_draws, batch_size)
   return (model.latent_spec.sample(size, tf.constant([config.runtime.seed, i]))
           for i in range(count))
 
