@@ -40,6 +40,13 @@ class BenchmarksTest(tf.test.TestCase):
       self.assertBetween(r["p50_ms"], 0.0, r["p90_ms"], model)
 
 
+  def test_round_ratio_pairs_the_windows_of_each_round(self):
+    ours = {"window_images_per_s": [200.0, 100.0, 330.0]}
+    peer = {"window_images_per_s": [100.0, 100.0, 110.0]}
+    self.assertAlmostEqual(benchmarks.round_ratio(ours, peer), 2.0)  # of 2, 1, 3
+    with self.assertRaises(ValueError):
+      benchmarks.round_ratio(ours, {"window_images_per_s": [1.0]})
+
   def test_keras_step_with_steps_per_execution(self):
     config = testutil.tiny_config(self.get_temp_dir())
     window, info = benchmarks.keras_step(config, xla=False, steps_per_execution=2)

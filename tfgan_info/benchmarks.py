@@ -6,6 +6,7 @@ This module drives training code (`train_lib`, `export`), so the package's lower
 import it; TensorFlow and Keras are imported by the functions.
 """
 
+import contextlib
 import statistics
 import time
 
@@ -64,23 +65,28 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
 
 
 def keras_step(config, xla: bool, precision: str = "", params=None,
-               steps_per_execution: int = 1):
+               steps_per_execution: int = 1, runtime=None, fused_batch_norm: bool = True):
   """A timed-window function of the train step of ``config``'s model.
 
   Builds and compiles the model (XLA as given, --precision ``precision`` or the config's,
   ``params`` (a dict) over the model's parameters, ``steps_per_execution`` steps per call of
-  the train function), runs one call (tracing and compilation) on the real input pipeline,
-  and returns window(steps) -> seconds of ``steps`` more steps (a multiple of
-  ``steps_per_execution``), waiting for the last (`timing.time_windows`).
+  the train function, ``runtime`` (a dict) over the other run settings, e.g. fused_adam;
+  ``fused_batch_norm`` False: Keras' batch-norm layer, `normalization.keras_layers`), runs
+  one call (tracing and compilation) on the real input pipeline, and returns
+  window(steps) -> seconds of ``steps`` more steps (a multiple of ``steps_per_execution``),
+  waiting for the last (`timing.time_windows`).
 
   Returns:
     (window function, {"first_step_s", "batch_size"}).
   """
-  runtime = {"jit_compile": xla, "steps_per_execution": steps_per_execution}
+  runtime = {**(runtime or {}), "jit_compile": xla,
+             "steps_per_execution": steps_per_execution}
   if precision:
     runtime["precision"] = precision
   config = config.replace(runtime=runtime, params=dict(params or {}))
-  train_fn, _, batches, first_step_s = _compiled_step(config)
+  from tfgan_info.networks import normalization  # pylint: disable=g-import-not-at-top
+  with contextlib.nullcontext() if fused_batch_norm else normalization.keras_layers():
+    train_fn, _, batches, first_step_s = _compiled_step(config)
   info = {"first_step_s": first_step_s, "batch_size": config.data.batch_size}
 
   def window(steps):
@@ -142,6 +148,14 @@ def _generate_feed(loaded, count: int):
   specs, _ = serving.signature_specs(loaded, "generate")
   values = serving.example_inputs(specs, count, 0, serving.prior_sample(loaded, count, 0))
   return {name: tf.constant(value) for name, value in values.items()}
+
+
+def round_ratio(result, reference) -> float:
+  """Median over rounds of ``result``'s images/s / ``reference``'s, two entries of an
+  `alternate` result (their windows of one round ran back to back)."""
+  return statistics.median(a / b for a, b in zip(result["window_images_per_s"],
+                                                 reference["window_images_per_s"],
+                                                 strict=True))
 
 
 def alternate(variants, warmup_steps: int, window_steps: int, windows: int):

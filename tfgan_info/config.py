@@ -99,9 +99,17 @@ class RuntimeConfig:
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
       "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
-      "shipped default, float32 (16-bit quality parity not shown; a resume keeps the "
+      "shipped default, float32 except as --auto_bf16_on_cpu says (a resume keeps the "
       "run's).", choices=precision_lib.PRECISIONS)
+  auto_bf16_on_cpu: bool = P.field(
+      False, "With --precision=auto on a machine without a GPU whose CPU has bfloat16 "
+      "instructions (AVX512_BF16, AMX): train in mixed_bfloat16, without XLA (for configs "
+      "whose bf16 runs match float32's quality; no shipped config yet, BUILD.md issue 16).")
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
+  fused_adam: bool = P.field(
+      True, "Adam updates in one fused kernel per variable (ResourceApplyAdam: Keras' Adam "
+      "formula in one pass over memory, tfgan_info/optimizers.py); false: Keras' elementwise "
+      "ops.")
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
   export_name: str = P.field("", "Export name ('' = the model name, with _bfloat16 for "
                              "--export_weights=bfloat16).")
@@ -247,7 +255,7 @@ RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "xla_on_cpu",
-    "strategy",
+    "strategy", "fused_adam", "auto_bf16_on_cpu",
     "export_name", "export_weights", "bn_recalibration_images", "g_ema_statistics_draws"})
 
 

@@ -19,6 +19,7 @@ from tfgan_info import data as data_lib
 from tfgan_info import distribute
 from tfgan_info import export as export_lib
 from tfgan_info import graph_options
+from tfgan_info import optimizers as optimizers_lib
 from tfgan_info import precision as precision_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
@@ -55,7 +56,8 @@ def build_model(config: Config):
   Raises:
     ValueError: for an unknown model or settings it cannot train with.
   """
-  with precision_lib.policy_scope(config.runtime.precision):
+  rc = config.runtime
+  with precision_lib.policy_scope(precision_lib.resolve(rc.precision, rc.auto_bf16_on_cpu)):
     return registry.get(config.model.model).model_cls.from_config(config)
 
 
@@ -194,14 +196,15 @@ def compile_model(model, config: Config):
   """Adam optimizers of ``config`` (built now, inside the caller's strategy scope).
 
   The first gets --d_learning_rate (D, or AGE's encoder), the second --g_learning_rate;
-  under --precision=mixed_float16 both scale the loss (`precision.optimizer`).
+  under --precision=mixed_float16 both scale the loss (`precision.optimizer`); with
+  --fused_adam each variable's update is one kernel (`optimizers.FusedAdam`).
   """
   oc, name = config.optimizer, config.runtime.precision
 
   def adam(base, ema=0.0):
-    return precision_lib.optimizer(keras.optimizers.Adam(
-        learning_rate(base, config), beta_1=oc.beta_1, beta_2=oc.beta_2, use_ema=ema > 0,
-        ema_momentum=ema or 0.99), name)
+    return precision_lib.optimizer(optimizers_lib.adam(
+        learning_rate(base, config), fused=config.runtime.fused_adam, beta_1=oc.beta_1,
+        beta_2=oc.beta_2, use_ema=ema > 0, ema_momentum=ema or 0.99), name)
   model.compile(
       adam(oc.d_learning_rate), adam(oc.g_learning_rate, oc.g_ema),
       jit_compile=config.runtime.jit_compile,
@@ -218,32 +221,41 @@ def make_checkpoint(model) -> tf.train.Checkpoint:
 
 def resolve_precision(config: Config) -> Config:
   """``config`` with --precision=auto replaced by a policy: the one model_dir's run trained
-  with (a resume keeps it, whatever this machine is), else the one this machine trains
-  fastest with (`precision.resolve`)."""
-  if config.runtime.precision != "auto":
+  with (a resume keeps it, whatever this machine is), else the one shipped as this machine's
+  default for the config (`precision.resolve`, --auto_bf16_on_cpu)."""
+  rc = config.runtime
+  if rc.precision != "auto":
     return config
-  path = os.path.join(config.runtime.model_dir, "config.json")
-  if config.runtime.model_dir and tf.io.gfile.exists(path) and not config.runtime.overwrite:
+  path = os.path.join(rc.model_dir, "config.json")
+  if rc.model_dir and tf.io.gfile.exists(path) and not rc.overwrite:
     with tf.io.gfile.GFile(path) as f:
       name = Config.from_json(f.read()).runtime.precision
   else:
-    name = precision_lib.resolve("auto")
+    name = precision_lib.resolve("auto", rc.auto_bf16_on_cpu)
   return config.replace(runtime={"precision": name})
 
 
 def resolve_xla(config: Config, gpus=None) -> Config:
-  """``config`` with --jit_compile turned off where --xla_on_cpu=false and no GPU is visible
-  (``gpus``: the visible GPUs, default `tf.config.list_physical_devices`). The DCGAN-style
-  configs set it: on a CPU their steps are 1.13-1.45x faster without XLA, while XLA stays
-  the choice on a GPU (BUILD.md, "Throughput of every config")."""
+  """``config`` with --jit_compile turned off where no GPU is visible (``gpus``: the visible
+  GPUs, default `tf.config.list_physical_devices`) and either --xla_on_cpu=false or the
+  step is the CPU bfloat16 step that --auto_bf16_on_cpu chose (`precision.bf16_cpu_step`:
+  XLA:CPU computes bf16 in float32). The DCGAN-style configs set --xla_on_cpu=false: on a
+  CPU their steps are 1.13-1.45x faster without XLA, while XLA stays the choice on a GPU
+  (BUILD.md, "Throughput of every config"). Call after `resolve_precision`."""
   rc = config.runtime
-  if not rc.jit_compile or rc.xla_on_cpu:
+  if not rc.jit_compile:
     return config
   if gpus is None:
     gpus = tf.config.list_physical_devices("GPU")
   if gpus:
     return config
-  logging.info("No GPU and --xla_on_cpu=false: the train step runs without XLA")
+  if rc.auto_bf16_on_cpu and precision_lib.bf16_cpu_step(rc.precision, gpus):
+    logging.info("No GPU and the CPU bfloat16 step of --auto_bf16_on_cpu: the train step "
+                 "runs without XLA")
+  elif rc.xla_on_cpu:
+    return config
+  else:
+    logging.info("No GPU and --xla_on_cpu=false: the train step runs without XLA")
   return config.replace(runtime={"jit_compile": False})
 
 

@@ -9,10 +9,11 @@ step time the real pipeline adds is 1 - t(in memory) / t(real pipeline). Then th
 exported as a SavedModel (`tfgan_info.export`), reloaded, and ``--latency_calls`` batch-1 calls
 of its ``generate`` signature are timed one by one (median and 90th percentile reported).
 
-Two other modes: ``--variants`` (precision/xla[/reuse][/spe<K>] variants of the train step, and
-with ``--peers`` the PyTorch step, timed in alternating windows in one run; ratios to the
-first) and ``--exports=A,B`` (SavedModels of one model, e.g. the float32 and the bfloat16-weight
-export, timed in alternating rounds: batch-1 latency, batch-64 images/s, max difference).
+Two other modes: ``--variants`` (precision/xla[/reuse][/spe<K>][/unfused][/kerasbn]
+variants of the train step, and with ``--peers`` the PyTorch step, timed in alternating
+windows in one run; ratios to the first) and ``--exports=A,B`` (SavedModels of one model,
+e.g. the float32 and the bfloat16-weight export, timed in alternating rounds: batch-1
+latency, batch-64 images/s, max difference).
 
 The measurements are `tfgan_info.benchmarks`; this file is their command line.
 """
@@ -39,14 +40,17 @@ def define_flags():
   flags.DEFINE_integer("latency_calls", 1000, "Timed batch-1 calls of the exported generate "
                        "signature (0: skip).", lower_bound=0)
   flags.DEFINE_list("variants", [],
-                    "Side-by-side mode: precision/xla[/reuse][/spe<K>] variants timed in "
-                    "alternating windows in this process, e.g. float32/on,mixed_bfloat16/off,"
-                    "float32/on/reuse,float32/on/spe10 (reuse: --reuse_fakes, one G pass per "
-                    "step; spe<K>: --steps_per_execution=K; the first variant is the "
+                    "Side-by-side mode: precision/xla[/reuse][/spe<K>][/unfused][/kerasbn] "
+                    "variants timed in alternating windows in this process, e.g. float32/on,"
+                    "mixed_bfloat16/off,float32/on/reuse,float32/on/spe10 (reuse: "
+                    "--reuse_fakes, one G pass per step; spe<K>: --steps_per_execution=K; "
+                    "unfused: --fused_adam=false, Keras' elementwise Adam; kerasbn: Keras' "
+                    "batch-norm layer instead of the fused one; the first variant is the "
                     "reference of the ratios); replaces the sequential runs of --xla.")
   flags.DEFINE_list("peers", [],
                     "With --variants: also alternate the PyTorch step of the same networks "
-                    "(tools/peers/torch_infogan.py; modes eager, bf16, compile), each in a "
+                    "(tools/peers/torch_infogan.py; modes eager, bf16, compile, eager_fused, "
+                    "bf16_fused), each in a "
                     "child process; needs pip install -e '.[peers]'.")
   flags.DEFINE_list("exports", [],
                     "Export mode: SavedModel folders of one model (e.g. a run's export/infogan/"
@@ -58,39 +62,54 @@ def define_flags():
 
 
 def parse_variant(variant):
-  """precision/on|off[/reuse][/spe<K>] -> (precision, xla, params, steps_per_execution)."""
+  """precision/on|off[/reuse][/spe<K>][/unfused][/kerasbn] -> (precision, xla, params,
+  steps_per_execution, runtime overrides)."""
   parts = variant.split("/")
   if len(parts) < 2 or parts[1] not in ("on", "off"):
-    raise ValueError(f"--variants takes precision/on|off[/reuse][/spe<K>], got {variant!r}")
-  params, spe = {}, 1
+    raise ValueError("--variants takes precision/on|off[/reuse][/spe<K>][/unfused][/kerasbn], "
+                     f"got {variant!r}")
+  params, spe, runtime = {}, 1, {}
   for option in parts[2:]:
     if option == "reuse":
       params["reuse_fakes"] = True
+    elif option == "unfused":
+      runtime["fused_adam"] = False
+    elif option == "kerasbn":
+      runtime["fused_batch_norm"] = False
     elif option.startswith("spe") and option[3:].isdigit() and int(option[3:]) >= 1:
       spe = int(option[3:])
     else:
-      raise ValueError(f"Unknown option {option!r} in --variants={variant!r}: use reuse or "
-                       "spe<K> (K train steps per compiled call, --steps_per_execution)")
-  return parts[0], parts[1] == "on", params, spe
+      raise ValueError(f"Unknown option {option!r} in --variants={variant!r}: use reuse, "
+                       "unfused, kerasbn or spe<K> (K train steps per compiled call, "
+                       "--steps_per_execution)")
+  return parts[0], parts[1] == "on", params, spe, runtime
 
 
 def side_by_side(config, variants):
-  """--variants: builds each precision/xla[/reuse][/spe<K>] variant, then alternates their
-  windows."""
+  """--variants: builds each precision/xla[/reuse][/spe<K>][/unfused][/kerasbn] variant, then
+  alternates their windows."""
   built = {}
   for variant in variants:
     try:
-      precision, xla, params, spe = parse_variant(variant)
+      precision, xla, params, spe, runtime = parse_variant(variant)
       if FLAGS.window_steps % spe or FLAGS.warmup_steps % spe:
         raise ValueError(f"--window_steps and --warmup_steps must be multiples of {spe} "
                          f"for {variant}")
-      built[variant] = benchmarks.keras_step(config, xla, precision, params, spe)
+      fused_bn = runtime.pop("fused_batch_norm", True)
+      built[variant] = benchmarks.keras_step(config, xla, precision, params, spe, runtime,
+                                             fused_bn)
     except ValueError as e:
       sys.exit(f"Error: {e}")
   peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
   if FLAGS.peers and config.model.architecture != "infogan_mnist":
     sys.exit("Error: the PyTorch peer has the infogan_mnist networks: use "
              "--flagfile=configs/infogan_mnist.cfg with --peers")
+  params = config.params
+  if FLAGS.peers and (getattr(params, "q_step", "g") != "g"
+                      or getattr(params, "lambda_iic", 0.0) > 0):
+    sys.exit("Error: the PyTorch peer implements the paper's step (Q learns in the G step, no "
+             "invariance term): add --q_step=g --lambda_iic=0 (and --lambda_cont=0.1) so both "
+             "sides do the same work")
   for mode in FLAGS.peers:
     try:
       built[f"torch/{mode}"] = benchmarks.process_step(
@@ -103,6 +122,10 @@ def side_by_side(config, variants):
           f"{FLAGS.window_steps} steps, {r['window_images_per_s']}), "
           f"{r['ratio']:.2f}x {variants[0]} (median per-round ratio), first step "
           f"{r['first_step_s']:.1f}s", flush=True)
+  for peer in [name for name in results if name.startswith("torch/")]:
+    ratios = ", ".join(f"{name} {benchmarks.round_ratio(r, results[peer]):.2f}x"
+                       for name, r in results.items() if not name.startswith("torch/"))
+    print(f"against {peer} (median per-round ratio): {ratios}", flush=True)
   return results
 
 

@@ -59,6 +59,13 @@ class BenchmarkToolTest(tf.test.TestCase):
         cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
     self.assertNotEqual(proc.returncode, 0)
     self.assertIn("Unknown option 'spe0'", proc.stderr)
+    # the peer does the paper's step: a config with more work on our side is refused
+    proc = subprocess.run(
+        [sys.executable, "tools/benchmark.py", "--flagfile=configs/infogan_mnist.cfg",
+         "--variants=float32/off/unfused", "--peers=eager"],
+        cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    self.assertNotEqual(proc.returncode, 0)
+    self.assertIn("add --q_step=g --lambda_iic=0", proc.stderr)
 
 
 if __name__ == "__main__":

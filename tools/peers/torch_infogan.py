@@ -14,7 +14,9 @@ batch for the G step).
 
 Modes: ``eager`` (float32), ``bf16`` (``torch.autocast("cpu", dtype=torch.bfloat16)``),
 ``compile`` (``torch.compile`` of G and D, float32; compiling the whole step fails on its
-two backward passes in torch 2.14).
+two backward passes in torch 2.14); ``eager_fused`` and ``bf16_fused`` are the first two with
+``torch.optim.Adam(fused=True)``, PyTorch's one-kernel Adam (its default is the multi-tensor
+``foreach`` implementation), as tfgan_info's --fused_adam.
 
 As a benchmark peer it runs as a child process of tools/benchmark.py: it reads a step count
 per line on stdin, runs that many steps on random MNIST-shaped batches in memory, and answers
@@ -85,14 +87,16 @@ def information_loss(q, labels, cont):
 
 def make_step(mode: str):
   """() -> None: one train step (D step, then G+Q step) on a random batch held in memory."""
+  fused = mode.endswith("_fused")
+  mode = mode.removesuffix("_fused")
   g, d = Generator(), Discriminator()
   if mode == "compile":
     g, d = torch.compile(g), torch.compile(d)
   net = getattr(d, "_orig_mod", d)  # the module under torch.compile's wrapper
   d_params = list(net.body.parameters()) + list(net.d_head.parameters())
   g_params = list(g.parameters()) + list(net.q_head.parameters())
-  d_opt = torch.optim.Adam(d_params, 2e-4, betas=(0.5, 0.999))
-  g_opt = torch.optim.Adam(g_params, 1e-3, betas=(0.5, 0.999))
+  d_opt = torch.optim.Adam(d_params, 2e-4, betas=(0.5, 0.999), fused=fused or None)
+  g_opt = torch.optim.Adam(g_params, 1e-3, betas=(0.5, 0.999), fused=fused or None)
   real = torch.rand(BATCH, 1, 28, 28) * 2 - 1
   ones, zeros = torch.ones(BATCH, 1), torch.zeros(BATCH, 1)
   autocast = mode == "bf16"
@@ -121,7 +125,8 @@ def make_step(mode: str):
 
 def main():
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument("--mode", choices=["eager", "bf16", "compile"], default="eager")
+  parser.add_argument("--mode", choices=["eager", "bf16", "compile", "eager_fused", "bf16_fused"],
+                      default="eager")
   parser.add_argument("--steps", type=int, default=0,
                       help="Time this many steps once and exit (0: serve windows on stdin).")
   parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default).")
