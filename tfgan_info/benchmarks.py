@@ -153,9 +153,12 @@ def _generate_feed(loaded, count: int):
 def round_ratio(result, reference) -> float:
   """Median over rounds of ``result``'s images/s / ``reference``'s, two entries of an
   `alternate` result (their windows of one round ran back to back)."""
-  return statistics.median(a / b for a, b in zip(result["window_images_per_s"],
-                                                 reference["window_images_per_s"],
-                                                 strict=True))
+  return _median_ratio(result["window_images_per_s"], reference["window_images_per_s"])
+
+
+def _median_ratio(speeds, reference) -> float:
+  """Median over rounds of speeds[r] / reference[r] (two lists of one alternating run)."""
+  return statistics.median(a / b for a, b in zip(speeds, reference, strict=True))
 
 
 def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
@@ -186,7 +189,7 @@ def alternate(variants, warmup_steps: int, window_steps: int, windows: int):
   reference = speeds[names[0]]
   return {name: dict(variants[name][1], images_per_s=statistics.median(speeds[name]),
                      window_images_per_s=[round(v, 1) for v in speeds[name]],
-                     ratio=statistics.median(v / ref for v, ref in zip(speeds[name], reference)))
+                     ratio=_median_ratio(speeds[name], reference))
           for name in names}
 
 
