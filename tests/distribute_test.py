@@ -145,7 +145,7 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_xla_with_replicas_is_refused(self):
     config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "xla"), train_steps=1,
-                                  strategy="mirrored", jit_compile=True)
+                                  strategy="mirrored", jit_compile=True, xla_on_cpu=True)
     with self.assertRaisesRegex(ValueError, "one XLA cluster on one device"):
       train_lib.run(config)
     self.assertFalse(os.path.exists(config.runtime.model_dir))

@@ -77,6 +77,29 @@ class PrecisionTest(tf.test.TestCase, parameterized.TestCase):
     self.assertAllClose(report["d_loss"], np.full(config.data.batch_size, 2 * np.log(2)),
                         rtol=1e-6)
 
+  @parameterized.product(name=["infogan", "cgan", "age"],
+                         network=["discriminator", "generator"])
+  def test_float32_network_builds_the_other_in_16_bits(self, name, network):
+    # --float32_network: that network's layers (D's body and heads, Q included) compute in
+    # float32, the other's in bf16, and the step trains across the boundary.
+    model_dir = os.path.join(self.get_temp_dir(), f"f32_{name}_{network}")
+    config = testutil.tiny_config(model_dir, train_steps=2).replace(
+        model=MODELS[name], runtime={"precision": "mixed_bfloat16", "float32_network": network})
+    if name == "age":
+      with self.assertRaisesRegex(ValueError, "--float32_network does not apply"):
+        train_lib.build_model(config)
+      return
+    model, _ = train_lib.run(config)
+    dtypes = {}
+    for net in ("generator", "discriminator"):
+      layers = [x for x in getattr(model, net)._flatten_layers() if x.weights]
+      self.assertNotEmpty(layers)
+      dtypes[net] = {x.compute_dtype for x in layers}
+    other = "generator" if network == "discriminator" else "discriminator"
+    self.assertEqual(dtypes[network], {"float32"})
+    self.assertIn("bfloat16", dtypes[other])  # its last layer stays float32 (module docstring)
+    self.assertTrue(all(np.isfinite(m.result()) for m in model.metrics))
+
   def test_auto_is_float32_except_on_bf16_cpus_for_configs_that_ask(self):
     # BUILD.md, issue 16: a 16-bit default only where full runs matched float32.
     for caps in ([], [(8, 0), (9, 0)], [(7, 5)], [(8, 6), (7, 0)], [(6, 1)]):
@@ -102,7 +125,7 @@ class PrecisionTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_the_cpu_bf16_step_runs_without_xla(self):
     config = testutil.tiny_config("", jit_compile=True, precision="mixed_bfloat16",
-                                  auto_bf16_on_cpu=True)
+                                  auto_bf16_on_cpu=True, xla_on_cpu=True)
     self.assertFalse(train_lib.resolve_xla(config, gpus=[]).runtime.jit_compile)
     self.assertTrue(train_lib.resolve_xla(config, gpus=["GPU:0"]).runtime.jit_compile)
     # without the config's flag an explicit bf16 run keeps --jit_compile (the XLA proxy)

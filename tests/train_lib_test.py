@@ -60,18 +60,18 @@ class TrainLibTest(tf.test.TestCase):
 
   def test_xla_on_cpu_false_compiles_only_where_a_gpu_is_visible(self):
     config = testutil.tiny_config("", jit_compile=True)
-    self.assertTrue(train_lib.resolve_xla(config, gpus=[]).runtime.jit_compile)   # the default
+    on = config.replace(runtime={"xla_on_cpu": True})
+    self.assertTrue(train_lib.resolve_xla(on, gpus=[]).runtime.jit_compile)
     off = config.replace(runtime={"xla_on_cpu": False})
     self.assertFalse(train_lib.resolve_xla(off, gpus=[]).runtime.jit_compile)
     self.assertTrue(train_lib.resolve_xla(off, gpus=["GPU:0"]).runtime.jit_compile)
     self.assertFalse(train_lib.resolve_xla(  # never turns XLA on
         off.replace(runtime={"jit_compile": False}), gpus=["GPU:0"]).runtime.jit_compile)
-    # The DCGAN-style configs ship it (BUILD.md, "Throughput of every config"); it is runtime
-    # only, so a run resumes with either value.
-    for name in ("dcgan_mnist", "dcgan_fashion_mnist", "age_mnist", "age_fashion_mnist",
-                 "infogan_dsprites"):
-      with open(os.path.join(testutil.ROOT, "configs", name + ".cfg")) as f:
-        self.assertIn("--xla_on_cpu=false\n", f.read(), name)
+    # The default, and base.cfg's for every config (BUILD.md, "Issue 16, fourth part"); it is
+    # runtime only, so a run resumes with either value.
+    self.assertFalse(config_lib.RuntimeConfig().xla_on_cpu)
+    with open(os.path.join(testutil.ROOT, "configs", "base.cfg")) as f:
+      self.assertIn("--xla_on_cpu=false\n", f.read())
     self.assertIn("xla_on_cpu", config_lib.RESUMABLE_FIELDS)
 
   def test_run_writes_everything_and_resumes(self):

@@ -94,8 +94,9 @@ class RuntimeConfig:
   image_every: int = P.field(1000, "Traversal image interval (steps).", lower=1)
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
   xla_on_cpu: bool = P.field(
-      True, "With --jit_compile: compile on a machine without a GPU too (false: XLA only "
-      "where a GPU is visible; configs whose networks train faster without XLA:CPU set it).")
+      False, "With --jit_compile: compile on a machine without a GPU too (false, the "
+      "default: XLA only where a GPU is visible; every config's CPU step is faster without "
+      "it, BUILD.md issue 16).")
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
       "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
@@ -105,6 +106,10 @@ class RuntimeConfig:
       False, "With --precision=auto on a machine without a GPU whose CPU has bfloat16 "
       "instructions (AVX512_BF16, AMX): train in mixed_bfloat16, without XLA (for configs "
       "whose bf16 runs match float32's quality; no shipped config yet, BUILD.md issue 16).")
+  float32_network: str = P.field(
+      "none", "Under a 16-bit --precision, build one network in float32: discriminator (its "
+      "body and heads, InfoGAN's Q included) or generator; the other computes in 16 bits "
+      "(BUILD.md issue 16).", choices=("none", "generator", "discriminator"))
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
   fused_adam: bool = P.field(
       True, "Adam updates in one fused kernel per variable (ResourceApplyAdam: Keras' Adam "

@@ -135,6 +135,8 @@ class AGE(TwoPlayerModel):
 
   @classmethod
   def from_config(cls, config):
+    if config.runtime.float32_network != "none":
+      raise ValueError("AGE's networks share one policy: --float32_network does not apply")
     spec = latents_lib.LatentSpec.from_config(config.model)
     generator, encoder = networks.build_age_networks(
         config.model.architecture, spec.noise_dim, data_lib.IMAGE_SHAPES[config.data.dataset],

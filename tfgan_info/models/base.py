@@ -20,6 +20,15 @@ from tfgan_info import latents as latents_lib
 from tfgan_info import precision
 
 
+def network_policies(config) -> Dict[str, str]:
+  """{"generator_policy", "discriminator_policy"}: the dtype policy each network is built
+  under, "float32" for the one --float32_network names (the other then computes in the
+  16-bit type of --precision; docs/design.md, "Precision and XLA"), "" (the run's policy)
+  otherwise."""
+  name = config.runtime.float32_network
+  return {f"{n}_policy": "float32" if name == n else "" for n in ("generator", "discriminator")}
+
+
 class TrainingPhases(keras.callbacks.Callback):
   """Keeps a model's ``phase`` at `TwoPlayerModel.training_phase` of the next step, and has
   Keras trace a new train step where it changes (`TwoPlayerModel.fit` adds it)."""

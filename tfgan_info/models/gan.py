@@ -20,6 +20,7 @@ from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info import params as P
 from tfgan_info import signatures as sig
+from tfgan_info.models import base
 from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
 from tfgan_info.networks import normalization
@@ -109,7 +110,7 @@ class GAN(TwoPlayerModel):
     options = cls.network_options(config, spec)
     generator, discriminator = networks.build_gan_networks(
         config.model.architecture, image_shape=data_lib.IMAGE_SHAPES[config.data.dataset],
-        width=config.model.width, **options)
+        width=config.model.width, **base.network_policies(config), **options)
     return cls(generator, discriminator, spec, seed=config.runtime.seed,
                **cls.model_kwargs(config))
 

@@ -41,6 +41,7 @@ from tfgan_info import networks
 from tfgan_info import params as P
 from tfgan_info import signatures as sig
 from tfgan_info.data import paired
+from tfgan_info.models import base
 from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
 
@@ -103,7 +104,8 @@ class Pix2Pix(TwoPlayerModel):
                        f"--noise_dim={model_config.noise_dim}")
     shape = paired.half_shape(dataset)
     generator, discriminator = networks.build_translation_networks(
-        model_config.architecture, shape, shape, width=model_config.width)
+        model_config.architecture, shape, shape, width=model_config.width,
+        **base.network_policies(config))
     return cls(generator, discriminator, direction=config.data.direction,
                seed=config.runtime.seed, **dataclasses.asdict(config.params))
 

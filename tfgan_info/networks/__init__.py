@@ -1,7 +1,10 @@
 """Keras builders for generators, discriminators (with Q heads), encoders, classifiers."""
 
+import contextlib
 import functools
 import inspect
+
+from tfgan_info import precision
 
 from tfgan_info.networks import dcgan
 from tfgan_info.networks import infogan_cr_dsprites
@@ -54,8 +57,15 @@ def _with_width(module, architecture: str, width: int, *builders: str):
   return [functools.partial(f, width=width) for f in functions]
 
 
+def _policy(name: str):
+  """A block that builds layers under the dtype policy ``name`` (`precision.policy_scope`),
+  or under the current one where ``name`` is empty."""
+  return precision.policy_scope(name) if name else contextlib.nullcontext()
+
+
 def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
-                       num_classes: int = 0, width: int = 0):
+                       num_classes: int = 0, width: int = 0, generator_policy: str = "",
+                       discriminator_policy: str = ""):
   """Builds (generator, discriminator) of a named architecture.
 
   Args:
@@ -70,6 +80,9 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
     width: > 0: the filters of D's first and G's last hidden layer, each other layer scaled
       with it (architectures whose builders take ``width``: dcgan, infogan_cr_dsprites); 0:
       the architecture's own.
+    generator_policy: a dtype policy for G alone (e.g. "float32" while D is built under
+      mixed_bfloat16: --float32_network); "": the current one.
+    discriminator_policy: the same for D, body and heads.
 
   Raises:
     ValueError: if the architecture is unknown, does not fit the image shape or has fixed
@@ -82,12 +95,15 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
                         "has no generator from noise (it translates images)")
   build_generator, build_discriminator = _with_width(
       module, architecture, width, "build_generator", "build_discriminator")
-  if num_classes:
-    generator = build_conditional_generator(build_generator, input_dim, num_classes,
-                                            image_shape)
-  else:
-    generator = build_generator(input_dim, image_shape)
-  return generator, build_discriminator(image_shape, q_dim, num_classes)
+  with _policy(generator_policy):
+    if num_classes:
+      generator = build_conditional_generator(build_generator, input_dim, num_classes,
+                                              image_shape)
+    else:
+      generator = build_generator(input_dim, image_shape)
+  with _policy(discriminator_policy):
+    discriminator = build_discriminator(image_shape, q_dim, num_classes)
+  return generator, discriminator
 
 
 def build_age_networks(architecture: str, latent_dim: int, image_shape, width: int = 0):
@@ -110,7 +126,8 @@ def build_age_networks(architecture: str, latent_dim: int, image_shape, width: i
 
 
 def build_translation_networks(architecture: str, input_shape, output_shape=None,
-                               width: int = 0):
+                               width: int = 0, generator_policy: str = "",
+                               discriminator_policy: str = ""):
   """Builds an image-to-image pair (generator G: x -> G(x), discriminator D(x, y) -> patch
   logits) of a named architecture.
 
@@ -119,6 +136,8 @@ def build_translation_networks(architecture: str, input_shape, output_shape=None
     input_shape: (H, W, C_x) of the inputs x.
     output_shape: (H, W, C_y) of the outputs and targets y (None: input_shape).
     width: > 0: the filters of the first layer of G and of D; 0: the architecture's own (64).
+    generator_policy, discriminator_policy: a dtype policy for G or D alone (as in
+      `build_gan_networks`).
 
   Raises:
     ValueError: if the architecture does not translate images or does not fit the shapes.
@@ -127,8 +146,11 @@ def build_translation_networks(architecture: str, input_shape, output_shape=None
   build_translator, build_patch_discriminator = _with_width(
       module, architecture, width, "build_translator", "build_patch_discriminator")
   output_shape = tuple(output_shape or input_shape)
-  return (build_translator(tuple(input_shape), output_shape[-1]),
-          build_patch_discriminator(tuple(input_shape), output_shape))
+  with _policy(generator_policy):
+    generator = build_translator(tuple(input_shape), output_shape[-1])
+  with _policy(discriminator_policy):
+    discriminator = build_patch_discriminator(tuple(input_shape), output_shape)
+  return generator, discriminator
 
 
 def build_pair_classifier(architecture: str, image_shape, num_codes: int, width: int = 0):
