@@ -77,8 +77,8 @@ class PrecisionTest(tf.test.TestCase, parameterized.TestCase):
     self.assertAllClose(report["d_loss"], np.full(config.data.batch_size, 2 * np.log(2)),
                         rtol=1e-6)
 
-  @parameterized.product(name=["infogan", "cgan", "age"],
-                         network=["discriminator", "generator"])
+  @parameterized.parameters(("infogan", "discriminator"), ("infogan", "generator"),
+                            ("cgan", "generator"), ("age", "generator"))
   def test_float32_network_builds_the_other_in_16_bits(self, name, network):
     # --float32_network: that network's layers (D's body and heads, Q included) compute in
     # float32, the other's in bf16, and the step trains across the boundary.

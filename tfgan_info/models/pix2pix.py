@@ -214,7 +214,9 @@ class Pix2Pix(TwoPlayerModel):
 
   def train_step(self, data):
     """One D step and one G step on a batch {"input": x, "target": y, ...}, both on one
-    forward pass of G (the reference code's backward_D, then backward_G)."""
+    forward pass of G (the reference code's backward_D, then backward_G). With lambda_gan
+    = 0 (the L1-only baseline) G's loss does not involve D, so D is neither run nor
+    trained, and its report (d_loss, d_real, d_fake) is 0."""
     inputs = tf.convert_to_tensor(data["input"], tf.float32)
     targets = tf.convert_to_tensor(data["target"], tf.float32)
     with tf.GradientTape(watch_accessed_variables=False) as tape:
@@ -225,7 +227,11 @@ class Pix2Pix(TwoPlayerModel):
       def d_loss_fn():
         per_example, d_report = self.discriminator_terms(inputs, targets, detached)
         return per_example, None, d_report
-      report = self.apply_step(d_loss_fn, "d")
+      if self.lambda_gan:
+        report = self.apply_step(d_loss_fn, "d")
+      else:
+        zeros = tf.zeros([tf.shape(inputs)[0]])
+        report = {"d_loss": zeros, "d_real": zeros, "d_fake": zeros}
       per_example, g_report = self.generator_terms(inputs, targets, outputs)
       loss = self.total_loss(per_example, None, "g")
     self.update_player(tape, loss, "g")
