@@ -5,7 +5,6 @@ import functools
 import inspect
 
 from tfgan_info import precision
-
 from tfgan_info.networks import dcgan
 from tfgan_info.networks import infogan_cr_dsprites
 from tfgan_info.networks import infogan_dsprites
