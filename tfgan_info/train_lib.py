@@ -240,7 +240,7 @@ def resolve_xla(config: Config, gpus=None) -> Config:
   GPUs, default `tf.config.list_physical_devices`) and either --xla_on_cpu=false or the
   step is the CPU bfloat16 step that --auto_bf16_on_cpu chose (`precision.bf16_cpu_step`:
   XLA:CPU computes bf16 in float32). --xla_on_cpu=false is the default (configs/base.cfg):
-  on a CPU every config's step is 1.06-2.1x faster without XLA, while XLA stays the choice
+  on a CPU every config's step is 1.06-2.2x faster without XLA, while XLA stays the choice
   on a GPU (BUILD.md, "Issue 16, fourth part"). Call after `resolve_precision`."""
   rc = config.runtime
   if not rc.jit_compile:

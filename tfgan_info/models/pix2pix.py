@@ -227,6 +227,7 @@ class Pix2Pix(TwoPlayerModel):
       def d_loss_fn():
         per_example, d_report = self.discriminator_terms(inputs, targets, detached)
         return per_example, None, d_report
+
       if self.lambda_gan:
         report = self.apply_step(d_loss_fn, "d")
       else:
