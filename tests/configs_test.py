@@ -9,6 +9,7 @@ from absl import flags
 from absl.testing import parameterized
 
 from tests import testutil
+from tfgan_info import restarts
 from tfgan_info import train
 from tfgan_info import train_lib
 from tfgan_info.models import registry
@@ -90,9 +91,10 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
                   shuffle_buffer=64),
         # One batch of 16 for the export's batch-norm statistics, not 20,000 images / 10,000
         # draws (tests/train_lib_test.py checks what they compute).
+        # No restart check in a 1-step run (tests/restarts_test.py runs the rule).
         runtime=dict(model_dir=os.path.join(self.get_temp_dir(), name), train_steps=1,
                      steps_per_epoch=1, jit_compile=False, verbose=0,
-                     bn_recalibration_images=16, g_ema_statistics_draws=16))
+                     bn_recalibration_images=16, g_ema_statistics_draws=16, restart_step=0))
     model, path = train_lib.run(config)
     self.assertEqual(int(model.step_optimizer.iterations), 1)
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))
@@ -103,6 +105,16 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
     else:  # an image-to-image model serves translate instead
       out = loaded.translate(tf.zeros((2,) + model.source_shape))
     self.assertEqual(out["images"].shape[0], 2)
+
+  def test_restart_rules_score_a_scalar_the_model_reports(self):
+    ruled = [name for name in CONFIGS if parse(name).runtime.restart_step]
+    self.assertIn("infogan_mnist", ruled)
+    for name in ruled:
+      config = parse(name)
+      model = train_lib.build_model(config)
+      self.assertIn(config.runtime.restart_metric, model.tracked_names(), msg=name)
+      rule = restarts.Rule.from_runtime(config.runtime)  # raises for a bad rule
+      self.assertLess(rule.step, config.runtime.train_steps)
 
   def test_pix2pix_configs(self):
     for name, dataset in (("pix2pix_edges2fashion_mnist", "edges2fashion_mnist"),

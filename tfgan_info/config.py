@@ -129,6 +129,21 @@ class RuntimeConfig:
   export_weights: str = P.field(
       "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
       "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))
+  restart_step: int = P.field(
+      0, "Label-free restarts (tfgan_info/restarts.py): at this step, an attempt whose mean "
+      "--restart_metric over the last --restart_window steps is below --restart_below starts "
+      "again with seed --seed + 1000 k; 0: off.", lower=0)
+  restart_metric: str = P.field(
+      "", "With --restart_step: the reported scalar that scores an attempt, higher is better "
+      "(e.g. InfoGAN's iic; no labels).")
+  restart_below: float = P.field(
+      0.0, "With --restart_step: restart an attempt scoring below this (inf: always, so the "
+      "best of --max_restarts + 1 attempts trains on).")
+  restart_window: int = P.field(1000, "With --restart_step: steps averaged into the score.",
+                                lower=1)
+  max_restarts: int = P.field(
+      2, "With --restart_step: restarts at most; then the best-scoring attempt trains on.",
+      lower=0)
   overwrite: bool = P.field(False, "Delete model_dir if it holds a different run.")
   verbose: int = P.field(
       1, "Progress output: 0 (none), 1 (a line per --steps_per_epoch steps, refreshed in place "

@@ -21,6 +21,7 @@ from tfgan_info import export as export_lib
 from tfgan_info import graph_options
 from tfgan_info import optimizers as optimizers_lib
 from tfgan_info import precision as precision_lib
+from tfgan_info import restarts as restarts_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
 from tfgan_info.networks import normalization
@@ -354,7 +355,7 @@ def check_runtime(config: Config):
   k = rc.steps_per_execution
   if k > 1:
     names = ("train_steps", "steps_per_epoch", "checkpoint_every", "summary_every",
-             "image_every")
+             "image_every", "restart_step", "restart_window")
     bad = [f"--{n}={getattr(rc, n)}" for n in names if getattr(rc, n) % k]
     if bad:
       raise ValueError(f"With --steps_per_execution={k}, {', '.join(bad)} must be multiples "
@@ -368,10 +369,11 @@ def _say(config: Config, text: str):
 
 
 def describe_start(config: Config, step: int, every_secs: float,
-                   on_signal: bool = True) -> str:
+                   on_signal: bool = True, rule=None, attempt=None) -> str:
   """The start-up lines: new run or resume, the outputs and when they are written
   (``every_secs``: the wall-time checkpoint interval, 0 for none; ``on_signal``: whether
-  Ctrl-C saves a checkpoint)."""
+  Ctrl-C saves a checkpoint; ``rule``: the `restarts.Rule` still to check, if any;
+  ``attempt``: the restart attempt, None without the rule)."""
   rc, dc = config.runtime, config.data
   md = rc.model_dir.rstrip("/")
   name = f"{config.model.model} on {dc.dataset}"
@@ -385,8 +387,12 @@ def describe_start(config: Config, step: int, every_secs: float,
   when = f"every {rc.checkpoint_every} steps"
   if every_secs:
     when += f" and every {every_secs / 60:g} min"
-  return "\n".join([
-      head,
+  if attempt:
+    head += f" (restart attempt {attempt}, seed {rc.seed})"
+  lines = [head]
+  if rule is not None:
+    lines.append(f"  {rule.describe(rc.seed - restarts_lib.SEED_STRIDE * (attempt or 0))}")
+  return "\n".join(lines + [
       f"  checkpoints: {md}/checkpoints/ ({when}{', and on Ctrl-C' if on_signal else ''})",
       f"  TensorBoard: tensorboard --logdir {md}/logs  (scalars every {rc.summary_every} "
       f"steps, images every {rc.image_every})",
@@ -409,6 +415,11 @@ def run(config: Config):
   Nothing is written to model_dir before the model builds and the data loads (a bad
   --raw_data_dir leaves no config.json behind).
 
+  With --restart_step > 0, an attempt that scores below --restart_below at that step stops
+  there and the run starts again from the next attempt's seed, up to --max_restarts times,
+  then trains on the best attempt (`restarts`, docs/design.md "Restarts"); an attempt that
+  clears the check trains on in the same fit, exactly as without the rule.
+
   On a multi-worker cluster (--strategy=multi_worker, TF_CONFIG) every worker runs this; the
   chief writes model_dir, the others a scratch folder (`distribute.worker_dir`) deleted at the
   end. model_dir must be on a file system all workers see (e.g. gs://...). There, the
@@ -424,9 +435,9 @@ def run(config: Config):
   check_runtime(config)
   config = resolve_xla(resolve_precision(config))
   rc = config.runtime
+  rule = restarts_lib.Rule.from_runtime(rc)
   # First: a multi-worker strategy must set up its collectives before TensorFlow runs an op.
   strategy = distribute.get_strategy(rc.strategy)
-  keras.utils.set_random_seed(rc.seed)
   graph_options.sum_gradients_in_graph_order()  # same weights on every run (its docstring)
   replicas = strategy.num_replicas_in_sync
   if replicas > 1 and rc.jit_compile:
@@ -440,63 +451,37 @@ def run(config: Config):
   if config.data.batch_size % replicas:
     raise ValueError(f"--batch_size={config.data.batch_size} must be a multiple of the "
                      f"{replicas} replicas")
-
-  with strategy.scope():
-    model = build_model(config)
-    compile_model(model, config)
   chief = distribute.is_chief(strategy)
-  out_dir = distribute.worker_dir(rc.model_dir, strategy)
-  if chief:
-    check_model_dir(config)  # a different run is refused before anything else happens
-  stream = train_dataset(config)  # loads (offline: verifies and builds) the data
-  if chief:  # after the model builds and the data loads: no config.json for a bad start
-    prepare_model_dir(config)
-  checkpoint_dir = os.path.join(out_dir, "checkpoints")
-  for path in remove_partial_checkpoints(checkpoint_dir):
-    logging.info("Removed %s, left by a process killed while saving", path)
-  checkpoint = make_checkpoint(model)
-  manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
-  latest = tf.train.latest_checkpoint(os.path.join(rc.model_dir, "checkpoints"))
-  if latest:
-    checkpoint.restore(latest).assert_existing_objects_matched()
-    logging.info("Restored %s", latest)
-  step = callbacks_lib.model_step(model)
   multi_worker = distribute.in_multi_worker_mode(strategy)
-  every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
-  if chief:
-    _say(config, describe_start(config, step, every_secs, on_signal=not multi_worker))
-
-  request = callbacks_lib.StopRequest(stream=sys.stdout)
-  # StopOnNonFinite before StepCheckpoint: a step that produced a NaN is never saved.
-  cbs = [callbacks_lib.StopOnNonFinite(), callbacks_lib.StopOnRequest(request),
-         callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every, every_secs)]
-  if chief:
-    logs = os.path.join(rc.model_dir, "logs", "train")
-    cbs += [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
-            callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
-                                          rc.image_every, seed=rc.seed,
-                                          real_images=grid_images(config,
-                                                                  model.grid_real_images),
-                                          first_every=rc.summary_every)]
-    if rc.verbose:
-      cbs.append(callbacks_lib.Progress(rc.train_steps, config.data.batch_size,
-                                        rc.steps_per_epoch, verbose=rc.verbose))
+  if rule and multi_worker:
+    raise ValueError("--restart_step needs one machine: the attempts' folders move inside "
+                     "model_dir, which a multi-worker run shares")
+  state = restarts_lib.State()
+  if rule and not check_model_dir(config):  # a run deleted by --overwrite restarts nothing
+    state = restarts_lib.State.load(rc.model_dir)
   started = time.monotonic()
-  with request if not multi_worker else contextlib.nullcontext():
-    if step < rc.train_steps:
-      # One fit over all the steps left: the data stream continues at the current step,
-      # and the callbacks key everything on the global step.
-      model.fit(stream.skip(step), epochs=1, steps_per_epoch=rc.train_steps - step,
-                callbacks=cbs, verbose=0, shuffle=False)
-  done = callbacks_lib.model_step(model)
-  if request.signum is not None:
-    saved = manager.latest_checkpoint or ""
-    raise TrainingStopped(done, saved if saved.endswith(f"-{done}") and done > step else "",
-                          request.signum)
+  while True:
+    if rule:
+      moved = restarts_lib.advance(rc.model_dir, state, rule)
+      if moved:
+        _say(config, moved)
+    attempt = config
+    if rule and state.attempt:
+      attempt = config.replace(runtime={"seed": restarts_lib.attempt_seed(rc.seed,
+                                                                          state.attempt)})
+    model, manager, step, done, request = _fit(config, attempt, strategy, rule, state)
+    if request.signum is not None:
+      saved = manager.latest_checkpoint or ""
+      raise TrainingStopped(done, saved if saved.endswith(f"-{done}") and done > step else "",
+                            request.signum)
+    if rule and done == rule.step and state.checked() and not state.continued:
+      continue  # this attempt stopped at its check: the next one (or the best) trains
+    break
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
+  out_dir = distribute.worker_dir(rc.model_dir, strategy)
   name = config.export_name
-  served = serving_model(recalibrated(generator_average(model, config), config), config)
+  served = serving_model(recalibrated(generator_average(model, attempt), attempt), attempt)
   path = export_lib.export(served, out_dir, name, done)
   if chief:
     if done > step:
@@ -512,3 +497,67 @@ def run(config: Config):
     path = export_lib.export_dir(rc.model_dir, name, done)
   return model, path
 
+
+def _fit(config: Config, attempt: Config, strategy, rule, state):
+  """Builds, restores and fits the model of ``attempt`` (``config`` with the current
+  attempt's seed, `restarts`) to --train_steps, or to the restart check where it stops.
+
+  Returns:
+    (model, its `tf.train.CheckpointManager`, the step it started at, the step it reached,
+    the `callbacks.StopRequest`).
+  """
+  rc = config.runtime
+  keras.utils.set_random_seed(attempt.runtime.seed)
+  with strategy.scope():
+    model = build_model(attempt)
+    compile_model(model, attempt)
+  chief = distribute.is_chief(strategy)
+  out_dir = distribute.worker_dir(rc.model_dir, strategy)
+  if chief:
+    check_model_dir(config)  # a different run is refused before anything else happens
+  stream = train_dataset(attempt)  # loads (offline: verifies and builds) the data
+  if chief:  # after the model builds and the data loads: no config.json for a bad start
+    prepare_model_dir(config)
+  checkpoint_dir = os.path.join(out_dir, "checkpoints")
+  for path in remove_partial_checkpoints(checkpoint_dir):
+    logging.info("Removed %s, left by a process killed while saving", path)
+  checkpoint = make_checkpoint(model)
+  manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
+  latest = tf.train.latest_checkpoint(os.path.join(rc.model_dir, "checkpoints"))
+  if latest:
+    checkpoint.restore(latest).assert_existing_objects_matched()
+    logging.info("Restored %s", latest)
+  step = callbacks_lib.model_step(model)
+  multi_worker = distribute.in_multi_worker_mode(strategy)
+  every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
+  if chief:
+    _say(attempt, describe_start(attempt, step, every_secs, on_signal=not multi_worker,
+                                 rule=None if state.continued else rule,
+                                 attempt=state.attempt if rule else None))
+
+  request = callbacks_lib.StopRequest(stream=sys.stdout)
+  # StopOnNonFinite before StepCheckpoint: a step that produced a NaN is never saved; the
+  # restart check before it: a checkpoint of the check's step always has its score.
+  cbs = [callbacks_lib.StopOnNonFinite(), callbacks_lib.StopOnRequest(request)]
+  if rule and not state.continued:
+    cbs.append(restarts_lib.RestartCheck(rule, state, rc.model_dir,
+                                         say=lambda text: _say(config, text)))
+  cbs.append(callbacks_lib.StepCheckpoint(manager, rc.checkpoint_every, every_secs))
+  if chief:
+    logs = os.path.join(rc.model_dir, "logs", "train")
+    cbs += [callbacks_lib.ScalarSummaries(logs, rc.summary_every),
+            callbacks_lib.TraversalImages(logs, os.path.join(rc.model_dir, "images"),
+                                          rc.image_every, seed=attempt.runtime.seed,
+                                          real_images=grid_images(config,
+                                                                  model.grid_real_images),
+                                          first_every=rc.summary_every)]
+    if rc.verbose:
+      cbs.append(callbacks_lib.Progress(rc.train_steps, config.data.batch_size,
+                                        rc.steps_per_epoch, verbose=rc.verbose))
+  with request if not multi_worker else contextlib.nullcontext():
+    if step < rc.train_steps and not (rule and state.checked() and not state.continued):
+      # One fit over all the steps left: the data stream continues at the current step,
+      # and the callbacks key everything on the global step.
+      model.fit(stream.skip(step), epochs=1, steps_per_epoch=rc.train_steps - step,
+                callbacks=cbs, verbose=0, shuffle=False)
+  return model, manager, step, callbacks_lib.model_step(model), request
