@@ -91,10 +91,9 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
                   shuffle_buffer=64),
         # One batch of 16 for the export's batch-norm statistics, not 20,000 images / 10,000
         # draws (tests/train_lib_test.py checks what they compute).
-        # No restart check in a 1-step run (tests/restarts_test.py runs the rule).
         runtime=dict(model_dir=os.path.join(self.get_temp_dir(), name), train_steps=1,
                      steps_per_epoch=1, jit_compile=False, verbose=0,
-                     bn_recalibration_images=16, g_ema_statistics_draws=16, restart_step=0))
+                     bn_recalibration_images=16, g_ema_statistics_draws=16))
     model, path = train_lib.run(config)
     self.assertEqual(int(model.step_optimizer.iterations), 1)
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))

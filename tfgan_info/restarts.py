@@ -56,19 +56,20 @@ class Rule:
 
   @classmethod
   def from_runtime(cls, rc) -> Optional["Rule"]:
-    """The rule of a `config.RuntimeConfig`, or None when --restart_step is 0.
+    """The rule of a `config.RuntimeConfig`, or None when --restart_step is 0 or the run
+    ends at or before it (a short trial of a config with a rule is not checked; extended
+    past the step later, it is).
 
     Raises:
-      ValueError: for a rule that cannot be applied (no metric, a check at or after the last
-        step, a window longer than the steps before the check).
+      ValueError: for a rule that cannot be applied (no metric, a window longer than the
+        steps before the check).
     """
     if not rc.restart_step:
       return None
     if not rc.restart_metric:
       raise ValueError("--restart_step > 0 needs --restart_metric (a scalar the model reports)")
     if rc.restart_step >= rc.train_steps:
-      raise ValueError(f"--restart_step={rc.restart_step} must be below --train_steps="
-                       f"{rc.train_steps}")
+      return None
     if not 1 <= rc.restart_window <= rc.restart_step:
       raise ValueError(f"--restart_window={rc.restart_window} must be in [1, --restart_step="
                        f"{rc.restart_step}]")
