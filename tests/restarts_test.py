@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from tests import testutil
+from tfgan_info import evaluate
 from tfgan_info import restarts
 from tfgan_info import train_lib
 from tfgan_info.callbacks import model_step
@@ -126,6 +127,11 @@ class RunWithRestartsTest(tf.test.TestCase):
                and "OPTIMIZER" not in k]
     self.assertNotEmpty(kernels)
     self.assertFalse(all(np.array_equal(a.get_tensor(k), b.get_tensor(k)) for k in kernels))
+    # evaluate reports which attempt (and seed) the export is, and every attempt's score.
+    results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
+    self.assertEqual(results["restarts"], {
+        "attempt_trained": state.attempt, "scores": state.scores,
+        "seed_trained": restarts.attempt_seed(config.runtime.seed, state.attempt)})
     # A resume with more steps continues that attempt and restarts nothing.
     more, _ = train_lib.run(config.replace(runtime={"train_steps": 6}))
     self.assertEqual(model_step(more), 6)

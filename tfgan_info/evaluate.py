@@ -28,6 +28,9 @@ signatures:
   export's codes (`representation_fn`: infer_codes, or encode): MIG, FactorVAE score,
   DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
   and `--disentanglement_eval_points` scale them down), under "disentanglement".
+
+A run trained with a restart rule (tfgan_info/restarts.py) also gets `restarts`: the attempt
+and seed the export is of, and every attempt's score.
 """
 
 if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up lines
@@ -325,6 +328,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  from tfgan_info import restarts  # pylint: disable=g-import-not-at-top
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
   config = read_run_config(model_dir)
@@ -343,6 +347,13 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
         batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
   ds = batches(split)
   results = {"export": path, "split": split, "dataset": dc.dataset}
+  restart_state = restarts.State.load(model_dir)
+  if restart_state.scores:
+    # Which attempt of a run with a restart rule was exported, and every attempt's score.
+    results["restarts"] = {
+        "attempt_trained": restart_state.attempt,
+        "seed_trained": restarts.attempt_seed(config.runtime.seed, restart_state.attempt),
+        "scores": restart_state.scores}
   if spec.categorical and "infer_codes" in loaded.signatures:
     k = spec.codes[spec.categorical[0]].size
     acc = metrics.compute_matched_accuracy(
