@@ -37,6 +37,13 @@ class EvaluateTest(tf.test.TestCase):
     self.assertTrue(saved["export"].endswith(os.path.join("export", "infogan", "2")))
 
     self.assertNotIn("classifier_fid", results)
+    # The stroke factors of each continuous code's traversal (c2, c3: code indices 1, 2).
+    self.assertEqual(sorted(results["stroke_factors"]), ["code1", "code2"])
+    for factors in results["stroke_factors"].values():
+      self.assertEqual(factors["num_draws"], 500)
+      self.assertBetween(factors["thickness"]["correlation"], -1.0, 1.0)
+      self.assertTrue(np.isfinite(factors["slant"]["change"]))
+    self.assertEqual(saved["stroke_factors"]["code1"]["values"], [-1.0, -0.5, 0.0, 0.5, 1.0])
 
     # After a bfloat16 re-export the run's export is that one; --export_name picks another.
     train_lib.run(testutil.tiny_config(model_dir, train_steps=2, export_weights="bfloat16"))

@@ -29,6 +29,11 @@ signatures:
   DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
   and `--disentanglement_eval_points` scale them down), under "disentanglement".
 
+On handwritten digits (MNIST), a model with continuous codes and `sample` / `generate`
+endpoints also gets `stroke_factors`: per continuous code, how its traversal over [-1, 1]
+changes the digits' slant, width, stroke thickness and height (tfgan_info/metrics/
+stroke_factors.py; InfoGAN's c2 / c3 "rotation" and "width" as numbers).
+
 A run trained with a restart rule (tfgan_info/restarts.py) also gets `restarts`: the attempt
 and seed the export is of, and every attempt's score.
 """
@@ -49,6 +54,8 @@ from absl import flags
 from tfgan_info import console
 
 FLAGS = flags.FLAGS
+# Datasets of handwritten digits, whose generated images get the stroke factors.
+STROKE_FACTOR_DATASETS = ("mnist",)
 
 
 def define_flags():
@@ -248,6 +255,41 @@ def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
   return np.concatenate(images), (np.concatenate(labels) if labels else None)
 
 
+def stroke_factor_traversals(loaded, spec, draws: int = 500,
+                             values=(-1.0, -0.5, 0.0, 0.5, 1.0), seed: int = 0,
+                             batch_size: int = 500):
+  """What each continuous code's traversal changes in generated digits (`metrics.
+  stroke_factors`: slant, width, thickness, height), through the export's `sample` and
+  `generate` endpoints.
+
+  ``draws`` latents come from `sample` (the priors, seed ``seed``); for each continuous
+  code the draws are generated again with its first dimension set to each of ``values``
+  (the other codes and the noise held).
+
+  Returns:
+    {"code<i>": `compute_stroke_factors`'s dict} for each continuous code index i of
+    ``spec.codes`` (the index of the run's traversal_code<i>.png).
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import stroke_factors  # pylint: disable=g-import-not-at-top
+
+  drawn = loaded.sample(count=tf.constant(draws, tf.int32), seed=tf.constant(seed, tf.int64))
+  noise, codes = drawn["noise"].numpy(), drawn["codes"].numpy()
+  offsets = np.cumsum([0] + [c.dim for c in spec.codes])
+  out = {}
+  for index in spec.continuous:
+    images = []
+    for v in values:
+      cells = codes.copy()
+      cells[:, offsets[index]] = v
+      images.append(np.concatenate([
+          loaded.generate(noise=tf.constant(noise[i:i + batch_size]),
+                          codes=tf.constant(cells[i:i + batch_size]))["images"].numpy()
+          for i in range(0, draws, batch_size)]))
+    out[f"code{index}"] = stroke_factors.compute_stroke_factors(np.stack(images, 1), values)
+  return out
+
+
 def sample_quality(loaded, test_images, load_train_images, classifier, num_samples: int,
                    seed: int, inception: bool, inception_weights: str, inception_samples: int,
                    batch_size: int = 500):
@@ -399,6 +441,12 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     results["disentanglement"] = metrics.compute_disentanglement(
         representation, ground_truth(), seed, disentanglement_points,
         disentanglement_eval_points)
+  generate_inputs = (set(loaded.signatures["generate"].structured_input_signature[1])
+                     if "generate" in signatures else set())
+  if (dc.dataset in STROKE_FACTOR_DATASETS and spec.continuous and "sample" in signatures
+      and generate_inputs == {"noise", "codes"}):
+    results["stroke_factors"] = stroke_factor_traversals(loaded, spec, seed=seed,
+                                                         batch_size=batch_size)
   if num_samples and "sample" in signatures:
     results.update(sample_quality(
         loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,

@@ -15,4 +15,5 @@ from tfgan_info.metrics.model_centrality import compute_cross_score, compute_mod
 from tfgan_info.metrics.reconstruction import compute_reconstruction
 from tfgan_info.metrics.sample_quality import compute_sample_quality
 from tfgan_info.metrics.sap import compute_sap
+from tfgan_info.metrics.stroke_factors import compute_stroke_factors
 from tfgan_info.metrics.translation import compute_translation
