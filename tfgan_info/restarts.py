@@ -197,8 +197,11 @@ class RestartCheck(keras.callbacks.Callback):
                        f"reports ({', '.join(sorted(means))})")
     score = means[self.rule.metric]
     if decide(self.state, self.rule, score):
-      self.say(f"Restart check at step {step}: {self.rule.metric} {score:.4g} "
-               f"(threshold {self.rule.below:g}); attempt {self.state.attempt} trains on")
+      why = (f"(threshold {self.rule.below:g})" if score >= self.rule.below else
+             f"< {self.rule.below:g}, the best of the attempts ("
+             f"{', '.join(f'{s:.4g}' for s in self.state.scores)})")
+      self.say(f"Restart check at step {step}: {self.rule.metric} {score:.4g} {why}; "
+               f"attempt {self.state.attempt} trains on")
     else:
       self.model.stop_training = True
     self.state.save(self.model_dir)
