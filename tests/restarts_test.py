@@ -72,8 +72,10 @@ class RuleTest(tf.test.TestCase):
     self.assertIsNone(restarts.Rule.from_runtime(
         testutil.tiny_config("/tmp/unused").runtime))
     import dataclasses  # pylint: disable=g-import-not-at-top
-    # A run that ends at the check or before is not checked.
-    self.assertIsNone(restarts.Rule.from_runtime(dataclasses.replace(base, restart_step=4)))
+    # A run that ends before the check is not checked; one that ends at it is.
+    self.assertIsNone(restarts.Rule.from_runtime(dataclasses.replace(base, restart_step=5)))
+    self.assertEqual(restarts.Rule.from_runtime(dataclasses.replace(base, restart_step=4)).step,
+                     4)
     for change, text in ((dict(restart_metric=""), "restart_metric"),
                          (dict(restart_window=3), "restart_window")):
       with self.assertRaisesRegex(ValueError, text):
@@ -137,6 +139,19 @@ class RunWithRestartsTest(tf.test.TestCase):
     self.assertEqual(model_step(more), 6)
     self.assertEqual(restarts.State.load(model_dir), state)
     self.assertLen(tf.io.gfile.listdir(os.path.join(model_dir, restarts.ARCHIVE_DIR)), 1)
+
+  def test_a_check_at_the_last_step_exports_the_best_whole_attempt(self):
+    config = self.config("end", restart_below=math.inf, train_steps=2)  # restart_step=2
+    model, path = train_lib.run(config)
+    model_dir = config.runtime.model_dir
+    state = restarts.State.load(model_dir)
+    self.assertLen(state.scores, 2)
+    self.assertEqual((state.attempt, state.continued), (state.best(), True))
+    self.assertEqual(model_step(model), 2)
+    self.assertTrue(path.endswith(os.path.join("export", "infogan", "2")))
+    other = restarts.attempt_dir(model_dir, 1 - state.attempt)
+    self.assertTrue(tf.train.latest_checkpoint(os.path.join(other, "checkpoints"))
+                    .endswith("ckpt-2"))
 
   def test_unknown_metric_is_refused_with_the_reported_ones(self):
     with self.assertRaisesRegex(ValueError, "not a scalar this model reports.*mi_cat"):

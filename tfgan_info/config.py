@@ -132,7 +132,8 @@ class RuntimeConfig:
   restart_step: int = P.field(
       0, "Label-free restarts (tfgan_info/restarts.py): at this step, an attempt whose mean "
       "--restart_metric over the last --restart_window steps is below --restart_below starts "
-      "again with seed --seed + 1000 k; 0: off (as is a run of --train_steps <= it).", lower=0)
+      "again with seed --seed + 1000 k (at --train_steps: a whole new run; the best attempt "
+      "is exported); 0: off (as is a run of fewer --train_steps).", lower=0)
   restart_metric: str = P.field(
       "", "With --restart_step: the reported scalar that scores an attempt, higher is better "
       "(e.g. InfoGAN's iic; no labels).")
