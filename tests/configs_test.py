@@ -113,7 +113,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
       model = train_lib.build_model(config)
       self.assertIn(config.runtime.restart_metric, model.tracked_names(), msg=name)
       rule = restarts.Rule.from_runtime(config.runtime)  # raises for a bad rule
-    self.assertLessEqual(rule.step, config.runtime.train_steps)
+      self.assertLessEqual(rule.step, config.runtime.train_steps)
 
   def test_pix2pix_configs(self):
     for name, dataset in (("pix2pix_edges2fashion_mnist", "edges2fashion_mnist"),
