@@ -275,7 +275,7 @@ def stroke_factor_traversals(loaded, spec, draws: int = 500,
 
   drawn = loaded.sample(count=tf.constant(draws, tf.int32), seed=tf.constant(seed, tf.int64))
   noise, codes = drawn["noise"].numpy(), drawn["codes"].numpy()
-  offsets = np.cumsum([0] + [c.dim for c in spec.codes])
+  offsets = spec.code_offsets
   out = {}
   for index in spec.continuous:
     images = []

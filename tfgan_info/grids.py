@@ -76,7 +76,7 @@ def traversal_inputs(spec: latents.LatentSpec, code_index: int, values: Sequence
   """
   if code_index not in spec.continuous:
     raise ValueError(f"code {code_index} is not a continuous code of {spec}")
-  offsets = np.cumsum([0] + [c.dim for c in spec.codes])
+  offsets = spec.code_offsets
   base = (np.zeros(spec.code_dim, np.float32) if fixed_codes is None
           else np.asarray(fixed_codes, np.float32).copy())
   cat = spec.categorical
@@ -111,7 +111,7 @@ def category_inputs(spec: latents.LatentSpec, cols: int = 10, seed: int = 0):
   """
   index = spec.categorical[0]
   k = spec.codes[index].size
-  offset = sum(c.dim for c in spec.codes[:index])
+  offset = spec.code_offsets[index]
   noise, _ = spec.sample(cols, tf.constant([seed, 2]))
   codes = np.zeros((k * cols, spec.code_dim), np.float32)
   for r in range(k):

@@ -14,6 +14,7 @@ Spec strings look like ``cat:10,uniform:1,uniform:1``: one comma-separated entry
 """
 
 import dataclasses
+import itertools
 import math
 from typing import List, Tuple
 
@@ -148,6 +149,12 @@ class LatentSpec:
   @property
   def code_dim(self) -> int:
     return sum(c.dim for c in self.codes)
+
+  @property
+  def code_offsets(self) -> List[int]:
+    """Where each code starts in the [code_dim] codes vector, then code_dim:
+    [len(codes) + 1] ints (code i is codes[offsets[i]:offsets[i + 1]])."""
+    return list(itertools.accumulate((c.dim for c in self.codes), initial=0))
 
   @property
   def q_dim(self) -> int:
