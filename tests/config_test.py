@@ -58,11 +58,12 @@ class ConfigTest(tf.test.TestCase):
     for name, expected in [
         # generator_steps: 1, not the flat file's (AGE's) 2 (params.field's after_flat_layout).
         ("infogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
-                               augment_d=False, generator_steps=1, lambda_cat=1.0,
+                               augment_d=False, augment_scale="independent", generator_steps=1,
+                               lambda_cat=1.0,
                                lambda_cont=0.1, q_step="g", lambda_iic=0.0)),
         ("ssinfogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
-                                 augment_d=False, generator_steps=1,
-                                 lambda_ss=2.0,
+                                 augment_d=False, augment_scale="independent",
+                                 generator_steps=1, lambda_ss=2.0,
                                  lambda_us=0.8, q_step="d", q_ss_on_fakes=True, lambda_iic=0.0,
                                  num_labeled=132,
                                  labeled_fraction=0.0, unlabeled_prob=0.9,

@@ -3,6 +3,7 @@
 import contextlib
 import glob
 import os
+import re
 
 import tensorflow as tf
 from absl import flags
@@ -42,10 +43,15 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
         CONFIGS)
 
   def test_configs_include_base(self):
+    def includes(name):  # the configs a config includes, directly or through another
+      with open(os.path.join(testutil.ROOT, "configs", f"{name}.cfg")) as f:
+        names = re.findall(r"^--flagfile=configs/(\w+)\.cfg$", f.read(), re.MULTILINE)
+      return set(names).union(*(includes(n) for n in names))
+
     for name in CONFIGS:
       with open(os.path.join(testutil.ROOT, "configs", f"{name}.cfg")) as f:
         text = f.read()
-      self.assertIn("--flagfile=configs/base.cfg", text, name)
+      self.assertIn("base", includes(name), name)
       config = parse(name)
       if "\n--batch_size=" not in text:  # a reference recipe may set its own
         self.assertEqual(config.data.batch_size, 64, name)  # from base.cfg
@@ -63,7 +69,8 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
-                                r"--augment_d, --generator_loss, --generator_steps, --lambda_cat, "
+                                r"--augment_d, --augment_scale, --generator_loss, "
+                                r"--generator_steps, --lambda_cat, "
                                 r"--lambda_cont, "
                                 r"--lambda_iic, "
                                 r"--q_step, "

@@ -5,6 +5,7 @@ from absl.testing import parameterized
 from scipy import stats
 
 from tests.models.infogan_test import batches, weights
+from tfgan_info import augment
 from tfgan_info import latents
 from tfgan_info import networks
 from tfgan_info.models import GAN, ConditionalGAN, InfoGAN
@@ -66,6 +67,21 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     before = weights(model)
     model.fit(batches(8), epochs=1, verbose=0)
     self.assertTrue(all(not np.allclose(x, y) for x, y in zip(before, weights(model))))
+
+  def test_augment_scale_selects_how_transforms_scale_the_axes(self):
+    images = next(iter(batches(8)))["image"][:4]
+    outputs = {}
+    for mode in augment.SCALE_MODES:
+      model = make_gan("mlp", augment_scale=mode)
+      seed = model.seed_generator.state.numpy()
+      outputs[mode] = model.transformed(images)
+      model.seed_generator.state.assign(seed)  # the same draw, applied by hand
+      params = model.sample_global(lambda n, s: augment.sample_affine(n, s, scale=mode), 4)
+      self.assertAllClose(outputs[mode], augment.affine_warp(images, params), atol=1e-6)
+    self.assertNotAllClose(outputs["isotropic"], outputs["independent"])
+    self.assertNotAllClose(outputs["none"], outputs["isotropic"])
+    with self.assertRaisesRegex(ValueError, "Unknown augment_scale 'aspect'"):
+      make_gan("mlp", augment_scale="aspect")
 
   def test_unknown_generator_loss(self):
     with self.assertRaisesRegex(ValueError, "Unknown generator loss"):

@@ -9,6 +9,7 @@ DCGAN is this model with convolutional networks (Radford et al. 2015).
 """
 
 import dataclasses
+import functools
 from typing import Dict, Tuple
 
 import tensorflow as tf
@@ -40,6 +41,12 @@ class GANParams:
       "tfgan_info/augment.py) of every image D sees, real and generated, in both steps (as "
       "DiffAugment, Zhao et al. 2020; beyond the papers). Q then recovers the codes from "
       "transformed fakes, so G cannot carry a code in a slant or a shift.")
+  augment_scale: str = P.field(
+      "independent", "How the random transforms (--augment_d, and the invariance term "
+      "--lambda_iic of InfoGAN / ss-InfoGAN) scale the two image axes: 'independent' (width "
+      "and height apart), 'isotropic' (one factor: the aspect ratio is kept, so D's body is "
+      "not taught to ignore a digit's width) or 'none'.", choices=augment.SCALE_MODES,
+      after_flat_layout=True)
   generator_steps: int = P.field(
       1, "G steps per D step, each on a fresh generated batch (InfoGAN-CR's code: 2).",
       lower=1, after_flat_layout=True)
@@ -57,6 +64,7 @@ class GAN(TwoPlayerModel):
     generator_loss: "non_saturating" (default) or "minimax".
     reuse_fakes: one generated batch per train_step for both steps (`_single_pass_step`).
     augment_d: D (and its Q head) sees randomly transformed images only (`d_view`).
+    augment_scale: how `transformed` scales the two axes (`augment.SCALE_MODES`).
     generator_steps: G steps after each D step (Goodfellow et al. 2014, Alg. 1 has k D steps
       per G step; InfoGAN-CR's code runs 2 G steps per D step).
     seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
@@ -71,12 +79,16 @@ class GAN(TwoPlayerModel):
 
   def __init__(self, generator, discriminator, latent_spec: latents_lib.LatentSpec,
                generator_loss: str = "non_saturating", reuse_fakes: bool = False,
-               augment_d: bool = False, generator_steps: int = 1, seed: int = 0, **kwargs):
+               augment_d: bool = False, augment_scale: str = "independent",
+               generator_steps: int = 1, seed: int = 0, **kwargs):
     if generator_loss not in losses.GENERATOR_LOSSES:
       raise ValueError(f"Unknown generator loss {generator_loss!r}: use one of "
                        f"{sorted(losses.GENERATOR_LOSSES)}")
     if generator_steps < 1:
       raise ValueError(f"generator_steps must be >= 1, got {generator_steps}")
+    if augment_scale not in augment.SCALE_MODES:
+      raise ValueError(f"Unknown augment_scale {augment_scale!r}: use one of "
+                       f"{augment.SCALE_MODES}")
     super().__init__(latent_spec, seed=seed, **kwargs)
     self.generator = generator
     self.discriminator = discriminator
@@ -84,6 +96,7 @@ class GAN(TwoPlayerModel):
     self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
     self.reuse_fakes = bool(reuse_fakes)
     self.augment_d = bool(augment_d)
+    self.augment_scale = augment_scale
     self.generator_steps = int(generator_steps)
 
   # -- the registration's interface (docs/design.md, "Adding a model") -------------------
@@ -185,8 +198,10 @@ class GAN(TwoPlayerModel):
   def transformed(self, images):
     """A random affine transform of each of images [batch, H, W, C] (`augment.affine_warp`,
     differentiable; parameters from the model's seed generator, drawn for the global
-    batch)."""
-    params = self.sample_global(augment.sample_affine, tf.shape(images)[0])
+    batch; the axes scaled as ``augment_scale`` says)."""
+    params = self.sample_global(
+        functools.partial(augment.sample_affine, scale=self.augment_scale),
+        tf.shape(images)[0])
     return augment.affine_warp(images, params)
 
   def d_view(self, images):
