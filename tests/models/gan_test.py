@@ -148,7 +148,9 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
                                bias_initializer=keras.initializers.Constant(1.0),
                                trainable=False)
     generator = keras.Model(z, shift(z))
-    model = GAN(generator, mlp.build_discriminator((1,)), latents.LatentSpec("", 1), seed=0)
+    # D* = p_data / (p_data + p_g) is a function of one example: no minibatch feature.
+    d = mlp.build_discriminator((1,), minibatch_std=False)
+    model = GAN(generator, d, latents.LatentSpec("", 1), seed=0)
     optimizer = keras.optimizers.Adam(1e-3)
     variables = model.discriminator_step_variables()
     batch, steps = 512, 1500
