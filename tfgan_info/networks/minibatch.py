@@ -11,16 +11,31 @@ measures how much the examples of the batch differ:
 so a collapsed batch of fakes (s near 0) is told from a real one (s of the data). Karras et
 al. split the batch into groups of 4, each example getting its group's s; here the whole batch
 is one group (the MLP GAN on MNIST at 6000 steps, seed 0, BUILD.md "Issue 19": classifier-FID
-42.0 with the whole batch, 45.5 with groups of 4). Under a distribution strategy the batch is
-the replica's. The output depends on the other examples of the batch, so the layer belongs in
-a D whose per-example outputs are never served (`networks.mlp`: not with a Q head).
+42.0 with the whole batch, 45.5 with groups of 4). Under a distribution strategy the moments
+are all-reduced over the replicas, so the feature is that of the global batch, as on one
+device (like the synchronised batch norm of `networks.normalization`;
+tests/distribute_test.py compares the two on gan_mnist). The output depends on the other
+examples of the batch, so the layer belongs in a D whose per-example outputs are never served
+(`networks.mlp`: not with a Q head).
 """
 
 import keras
+import tensorflow as tf
 from keras import layers
 from keras import ops
 
 EPSILON = 1e-8
+
+
+def _global_batch_variance(x):
+  """Var_i x_if over the global batch: [batch, F] float32 -> [F] (two passes: the mean, then
+  the mean squared deviation, each summed over the replicas in a replica context)."""
+  context = tf.distribute.get_replica_context()
+  if context is None or context.num_replicas_in_sync == 1:
+    return ops.var(x, axis=0)
+  count = context.all_reduce("sum", tf.cast(tf.shape(x)[0], tf.float32))
+  mean = context.all_reduce("sum", tf.reduce_sum(x, axis=0)) / count
+  return context.all_reduce("sum", tf.reduce_sum(tf.square(x - mean), axis=0)) / count
 
 
 @keras.saving.register_keras_serializable(package="tfgan_info")
@@ -33,7 +48,7 @@ class MinibatchStdDev(layers.Layer):
   def call(self, inputs):
     """inputs [batch, F] -> [batch, F + 1], s in the last column (computed in float32)."""
     x = ops.cast(inputs, "float32")
-    std = ops.sqrt(ops.var(x, axis=0) + EPSILON)  # [F]
+    std = ops.sqrt(_global_batch_variance(x) + EPSILON)  # [F]
     s = ops.mean(std) * ops.ones_like(x[:, :1])  # [batch, 1]
     return ops.concatenate([inputs, ops.cast(s, inputs.dtype)], axis=-1)
 
