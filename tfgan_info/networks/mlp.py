@@ -6,8 +6,8 @@ D: flatten - FC1024 - FC512 - [minibatch std] - FC256 (LeakyReLU 0.2) - D head F
 substitute.) The minibatch standard deviation (Karras et al. 2018, `networks.minibatch`),
 appended to FC512's features, lets D see a batch's diversity: on MNIST at 6000 steps it takes
 the classifier-FID from 72.4 to 42.0 / 43.3 (seeds 0 / 1), and to 18.7 / 19.0 with G at 1e-3
-(configs/gan_mnist.cfg; BUILD.md "Issue 19, third part"). A D with a Q
-head (InfoGAN on these networks) goes without it, since Q serves one image at a time.
+(configs/gan_mnist.cfg; BUILD.md "Issue 19, third part"). A D with a Q head (InfoGAN on these
+networks) goes without it, since Q serves one image at a time.
 
 D had FC512 - FC256 before 2026-12-03: the wider, deeper D lowers the MNIST classifier-FID
 at 6000 steps from 108.9 / 101.4 to 88.9 / 84.1 (seeds 0 / 1; dropout 0.3 in D: 95.4, ReLU ->
