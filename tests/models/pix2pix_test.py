@@ -9,6 +9,7 @@ from absl.testing import parameterized
 
 from tests import testutil
 from tests.export_test import feed_placeholders
+from tfgan_info import callbacks
 from tfgan_info import evaluate
 from tfgan_info import train_lib
 from tfgan_info.models import Pix2Pix
@@ -67,6 +68,9 @@ class Pix2PixTest(tf.test.TestCase, parameterized.TestCase):
     self.assertSetEqual(set(logs), {"d_loss", "g_loss", "g_gan", "g_l1", "d_real", "d_fake"})
     self.assertTrue(all(np.isfinite(v) for v in logs.values()))
     self.assertEqual(int(model.g_optimizer.iterations), 1)
+    # The training step count (checkpoints, the end of a run, the export's step) moves in
+    # both modes; in the L1-only baseline D's optimizer does not.
+    self.assertEqual(callbacks.model_step(model), 1)
     self.assertTrue(all(not np.allclose(a, b)
                         for a, b in zip(g_before, weights(model.generator))))
     l1_only = kwargs.get("lambda_gan") == 0.0

@@ -94,6 +94,13 @@ class Pix2Pix(TwoPlayerModel):
     self.lambda_gan = float(lambda_gan)
     self.direction = direction
 
+  @property
+  def step_optimizer(self):
+    """G's optimizer: G is updated on every train_step, D not in the L1-only baseline
+    (lambda_gan = 0), so G's iterations count the training steps (checkpoints, the end of
+    training, the export's step) in both modes."""
+    return self.g_optimizer
+
   # -- the registration's interface (docs/design.md, "Adding a model") -------------------
   @classmethod
   def from_config(cls, config):
