@@ -57,7 +57,7 @@ class AGETest(tf.test.TestCase, parameterized.TestCase):
 
   @parameterized.parameters("mean", "sum")
   def test_terms_match_the_paper_objective(self, kl_reduction):
-    model = make_age(lambda_z=1000.0, mu_x=10.0, kl_reduction=kl_reduction)
+    model = make_age(lambda_z=1000.0, mu_x=10.0, kl_reduction=kl_reduction, latent_loss="l2")
     images = np.random.default_rng(2).uniform(-1, 1, (6, 28, 28, 1)).astype(np.float32)
     z, _ = model.latent_spec.sample(6, tf.constant([3, 4]))
     per_example, divergence, report = model.encoder_terms(images, z)
@@ -80,6 +80,16 @@ class AGETest(tf.test.TestCase, parameterized.TestCase):
     self.assertAllClose(divergence, kl(fake_codes), rtol=1e-4)
     self.assertAllClose(per_example, 1000.0 * ((z.numpy() - fake_codes) ** 2).mean(1),
                         rtol=1e-4, atol=1e-4)
+
+  def test_default_latent_loss_is_the_official_mean_cos(self):
+    # g step: lambda (2 - mean_j z_j e(g(z))_j) (official --match_z cos), the default.
+    model = make_age(lambda_z=1000.0)
+    self.assertEqual(model.latent_loss, "mean_cos")
+    z, _ = model.latent_spec.sample(6, tf.constant([5, 6]))
+    per_example, _, _ = model.generator_terms(z)
+    fake_codes = model.encode(model.generate(z, training=True), training=True).numpy()
+    self.assertAllClose(per_example, 1000.0 * (2.0 - (z.numpy() * fake_codes).mean(1)),
+                        rtol=1e-4, atol=1e-3)
 
   def test_seeded_runs_repeat(self):
     weights = []

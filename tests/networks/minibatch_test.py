@@ -18,6 +18,16 @@ class MinibatchStdDevTest(tf.test.TestCase):
     self.assertAllClose(y[:, 7], np.full(16, np.sqrt(x.var(axis=0) + EPSILON).mean()),
                         rtol=1e-6)
 
+  def test_feature_map_matches_numpy(self):
+    # On [batch, H, W, C] the mean runs over H, W and C: one constant map appended.
+    x = np.random.default_rng(1).normal(size=(8, 3, 3, 4)).astype(np.float32)
+    y = MinibatchStdDev()(x).numpy()
+    self.assertEqual(y.shape, (8, 3, 3, 5))
+    self.assertAllEqual(y[..., :4], x)
+    self.assertAllClose(y[..., 4], np.full((8, 3, 3), np.sqrt(x.var(axis=0) + EPSILON).mean()),
+                        rtol=1e-6)
+    self.assertEqual(MinibatchStdDev().compute_output_shape((None, 3, 3, 4)), (None, 3, 3, 5))
+
   def test_collapsed_batch_and_batch_of_one(self):
     same = np.tile(np.arange(5, dtype=np.float32), (8, 1))
     self.assertAllClose(MinibatchStdDev()(same)[:, -1], np.full(8, np.sqrt(EPSILON)))

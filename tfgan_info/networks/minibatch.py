@@ -28,8 +28,8 @@ EPSILON = 1e-8
 
 
 def _global_batch_variance(x):
-  """Var_i x_if over the global batch: [batch, F] float32 -> [F] (two passes: the mean, then
-  the mean squared deviation, each summed over the replicas in a replica context)."""
+  """Var_i x_if over the global batch: [batch, ...] float32 -> [...] (two passes: the mean,
+  then the mean squared deviation, each summed over the replicas in a replica context)."""
   context = tf.distribute.get_replica_context()
   if context is None or context.num_replicas_in_sync == 1:
     return ops.var(x, axis=0)
@@ -40,16 +40,18 @@ def _global_batch_variance(x):
 
 @keras.saving.register_keras_serializable(package="tfgan_info")
 class MinibatchStdDev(layers.Layer):
-  """Appends the minibatch standard deviation s as one feature: [batch, F] -> [batch, F + 1].
+  """Appends the minibatch standard deviation s as one feature: [batch, F] -> [batch, F + 1],
+  or as one feature map: [batch, H, W, C] -> [batch, H, W, C + 1] (the mean over H, W and C).
 
   The whole batch is one group (a batch of 1, as at build time, gets s = sqrt(eps)).
   """
 
   def call(self, inputs):
-    """inputs [batch, F] -> [batch, F + 1], s in the last column (computed in float32)."""
+    """inputs [batch, ..., F] -> [batch, ..., F + 1], s in the last channel (computed in
+    float32)."""
     x = ops.cast(inputs, "float32")
     std = ops.sqrt(_global_batch_variance(x) + EPSILON)  # [F]
-    s = ops.mean(std) * ops.ones_like(x[:, :1])  # [batch, 1]
+    s = ops.mean(std) * ops.ones_like(x[..., :1])  # [batch, ..., 1]
     return ops.concatenate([inputs, ops.cast(s, inputs.dtype)], axis=-1)
 
   def compute_output_shape(self, input_shape):
