@@ -50,7 +50,7 @@ class MinibatchStdDev(layers.Layer):
     """inputs [batch, ..., F] -> [batch, ..., F + 1], s in the last channel (computed in
     float32)."""
     x = ops.cast(inputs, "float32")
-    std = ops.sqrt(_global_batch_variance(x) + EPSILON)  # [F]
+    std = ops.sqrt(_global_batch_variance(x) + EPSILON)  # [..., F]
     s = ops.mean(std) * ops.ones_like(x[..., :1])  # [batch, ..., 1]
     return ops.concatenate([inputs, ops.cast(s, inputs.dtype)], axis=-1)
 
