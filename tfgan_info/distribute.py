@@ -91,6 +91,23 @@ def num_replicas() -> int:
   return 1 if ctx is None else ctx.num_replicas_in_sync
 
 
+def global_batch_moments(x):
+  """(mean, variance) over the rows of the GLOBAL batch: [batch, ...] float -> two [...].
+
+  The maximum-likelihood fit (variance = mean squared deviation). In a replica context with
+  several replicas the row count, the sums and then the squared deviations are all-reduced
+  (two passes), so every replica gets the moments one device would compute on the whole
+  batch; on one device or outside a replica context, the batch's own moments.
+  """
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None or ctx.num_replicas_in_sync == 1:
+    mean = tf.reduce_mean(x, axis=0)
+    return mean, tf.reduce_mean(tf.square(x - mean), axis=0)
+  count = ctx.all_reduce("sum", tf.cast(tf.shape(x)[0], x.dtype))
+  mean = ctx.all_reduce("sum", tf.reduce_sum(x, axis=0)) / count
+  return mean, ctx.all_reduce("sum", tf.reduce_sum(tf.square(x - mean), axis=0)) / count
+
+
 def sum_over_replicas(value):
   """``value`` summed over the replicas in sync (differentiable; ``value`` itself on one
   device or outside a replica context)."""

@@ -43,6 +43,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
+from tfgan_info import distribute
 from tfgan_info import grids
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
@@ -237,13 +238,7 @@ class AGE(TwoPlayerModel):
       kl_reduction "mean").
     """
     scale = 1.0 / self.latent_spec.noise_dim if self.kl_reduction == "mean" else 1.0
-    ctx = tf.distribute.get_replica_context()
-    if ctx is None or ctx.num_replicas_in_sync == 1:
-      return scale * losses.batch_gaussian_kl(codes)
-    codes = tf.cast(codes, tf.float32)
-    count = ctx.all_reduce("sum", tf.cast(tf.shape(codes)[0], tf.float32))
-    mean = ctx.all_reduce("sum", tf.reduce_sum(codes, 0)) / count
-    var = ctx.all_reduce("sum", tf.reduce_sum(tf.square(codes - mean), 0)) / count
+    mean, var = distribute.global_batch_moments(tf.cast(codes, tf.float32))
     return scale * losses.gaussian_kl_to_standard_normal(
         mean, tf.sqrt(var + losses.KL_VARIANCE_EPS))
 

@@ -20,22 +20,12 @@ examples of the batch, so the layer belongs in a D whose per-example outputs are
 """
 
 import keras
-import tensorflow as tf
 from keras import layers
 from keras import ops
 
+from tfgan_info import distribute
+
 EPSILON = 1e-8
-
-
-def _global_batch_variance(x):
-  """Var_i x_if over the global batch: [batch, ...] float32 -> [...] (two passes: the mean,
-  then the mean squared deviation, each summed over the replicas in a replica context)."""
-  context = tf.distribute.get_replica_context()
-  if context is None or context.num_replicas_in_sync == 1:
-    return ops.var(x, axis=0)
-  count = context.all_reduce("sum", tf.cast(tf.shape(x)[0], tf.float32))
-  mean = context.all_reduce("sum", tf.reduce_sum(x, axis=0)) / count
-  return context.all_reduce("sum", tf.reduce_sum(tf.square(x - mean), axis=0)) / count
 
 
 @keras.saving.register_keras_serializable(package="tfgan_info")
@@ -50,7 +40,8 @@ class MinibatchStdDev(layers.Layer):
     """inputs [batch, ..., F] -> [batch, ..., F + 1], s in the last channel (computed in
     float32)."""
     x = ops.cast(inputs, "float32")
-    std = ops.sqrt(_global_batch_variance(x) + EPSILON)  # [..., F]
+    _, variance = distribute.global_batch_moments(x)  # over the global batch: [..., F]
+    std = ops.sqrt(variance + EPSILON)
     s = ops.mean(std) * ops.ones_like(x[..., :1])  # [batch, ..., 1]
     return ops.concatenate([inputs, ops.cast(s, inputs.dtype)], axis=-1)
 
