@@ -77,7 +77,8 @@ class RuleTest(tf.test.TestCase):
     self.assertEqual(restarts.Rule.from_runtime(dataclasses.replace(base, restart_step=4)).step,
                      4)
     for change, text in ((dict(restart_metric=""), "restart_metric"),
-                         (dict(restart_window=3), "restart_window")):
+                         (dict(restart_window=3), "restart_window"),
+                         (dict(init_from="runs/other"), "init_from")):
       with self.assertRaisesRegex(ValueError, text):
         restarts.Rule.from_runtime(dataclasses.replace(base, **change))
 

@@ -134,6 +134,59 @@ class TrainLibTest(tf.test.TestCase):
     # Images at the first window of each process and at the end.
     self.assertEqual(sorted(images(stopped.runtime.model_dir)["images/samples"]), [2, 3, 4, 7])
 
+  def test_init_from_starts_infogan_cr_from_an_infogan_run(self):
+    # InfoGAN-CR's recipe: an InfoGAN (modified) run, then the contrastive phase from its
+    # weights. The new run takes G, D/Q, their optimizers, the step and the latent seed state;
+    # H and its optimizer start fresh.
+    base = testutil.tiny_dsprites_infogan_config(
+        os.path.join(self.get_temp_dir(), "mod"), train_steps=3, image_every=100).replace(
+            model=dict(architecture="infogan_cr_dsprites", width=8))
+    mod, _ = train_lib.run(base)
+    cr_config = base.replace(
+        model=dict(model="infogan_cr"), params=dict(cr_start_step=3),
+        runtime=dict(model_dir=os.path.join(self.get_temp_dir(), "cr"),
+                     init_from=base.runtime.model_dir))
+    start, _ = train_lib.run(cr_config)  # nothing left to train: the initialised model
+    self.assertEqual(model_step(start), 3)
+    for a, b in zip(mod.generator.get_weights() + mod.discriminator.get_weights(),
+                    start.generator.get_weights() + start.discriminator.get_weights()):
+      self.assertAllEqual(a, b)
+    self.assertAllEqual(mod.seed_generator.state, start.seed_generator.state)
+    self.assertEqual(int(start.g_optimizer.iterations), int(mod.g_optimizer.iterations))
+    self.assertEqual(int(start.h_optimizer.iterations), 0)
+    line = train_lib.describe_init(
+        "ckpt-3", ["h_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE",
+                   "h_optimizer/_variables/1/.ATTRIBUTES/VARIABLE_VALUE",
+                   "model/pair_classifier/layers/0/u/.ATTRIBUTES/VARIABLE_VALUE"], [])
+    self.assertEqual(line, "Initialised from ckpt-3; kept at their initial values: "
+                     "h_optimizer, model/pair_classifier; not used: none")
+
+    # Two more steps: from step 3 on H trains and G sees L_c; a resume uses the run's own
+    # checkpoints, not --init_from's.
+    cr, _ = train_lib.run(cr_config.replace(runtime={"train_steps": 5}))
+    self.assertEqual(model_step(cr), 5)
+    self.assertEqual(int(cr.h_optimizer.iterations), 2)
+    self.assertTrue(tf.train.latest_checkpoint(
+        os.path.join(cr_config.runtime.model_dir, "checkpoints")).endswith("ckpt-5"))
+
+    # Refused, before a config.json is written: the same networks at another width (a
+    # value of another shape), another model's run (none of the weights), a folder without
+    # checkpoints.
+    wide = base.replace(model=dict(width=16),
+                        runtime=dict(model_dir=os.path.join(self.get_temp_dir(), "wide"),
+                                     init_from=base.runtime.model_dir))
+    with self.assertRaisesRegex(ValueError, "does not fit this model"):
+      train_lib.run(wide)
+    self.assertFalse(os.path.exists(os.path.join(wide.runtime.model_dir, "config.json")))
+    mnist = testutil.tiny_config(os.path.join(self.get_temp_dir(), "mnist"),
+                                 init_from=base.runtime.model_dir)
+    with self.assertRaisesRegex(ValueError, "holds none of this model's weights"):
+      train_lib.run(mnist)
+    empty = os.path.join(self.get_temp_dir(), "empty")
+    os.makedirs(empty)
+    with self.assertRaisesRegex(FileNotFoundError, "no checkpoint there"):
+      train_lib.run(mnist.replace(runtime=dict(init_from=empty, model_dir=empty + "_run")))
+
   def test_time_based_checkpoints_and_partial_saves_removed(self):
     model_dir = os.path.join(self.get_temp_dir(), "timed")
     config = testutil.tiny_config(model_dir, train_steps=3, checkpoint_every=1000,

@@ -146,6 +146,12 @@ class RuntimeConfig:
       2, "With --restart_step: restarts at most; then the best-scoring attempt trains on.",
       lower=0)
   overwrite: bool = P.field(False, "Delete model_dir if it holds a different run.")
+  init_from: str = P.field(
+      "", "Start a new run from another run's latest checkpoint (its folder, or a checkpoint "
+      "prefix): what both models hold (networks, optimizer moments and step counts, the "
+      "latent seed state) is restored, the rest keeps its initial values, e.g. InfoGAN-CR's "
+      "H when the other run is InfoGAN (modified). Only at the start: a run with checkpoints "
+      "of its own resumes from them.")
   verbose: int = P.field(
       1, "Progress output: 0 (none), 1 (a line per --steps_per_epoch steps, refreshed in place "
       "on a terminal) or 2 (the lines only).", lower=0, upper=2)

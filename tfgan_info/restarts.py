@@ -65,7 +65,7 @@ class Rule:
 
     Raises:
       ValueError: for a rule that cannot be applied (no metric, a window longer than the
-        steps before the check).
+        steps before the check, --init_from).
     """
     if not rc.restart_step:
       return None
@@ -73,6 +73,9 @@ class Rule:
       raise ValueError("--restart_step > 0 needs --restart_metric (a scalar the model reports)")
     if rc.restart_step > rc.train_steps:
       return None
+    if rc.init_from:
+      raise ValueError("--restart_step and --init_from do not go together: every attempt "
+                       "would start from the same weights and latent seed state")
     if not 1 <= rc.restart_window <= rc.restart_step:
       raise ValueError(f"--restart_window={rc.restart_window} must be in [1, --restart_step="
                        f"{rc.restart_step}]")

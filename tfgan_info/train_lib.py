@@ -7,7 +7,9 @@ Experiment directory (docs/design.md, convention 9)::
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 import keras
@@ -220,6 +222,59 @@ def make_checkpoint(model) -> tf.train.Checkpoint:
   return tf.train.Checkpoint(model=model, seed_state=model.seed_generator.state, **optimizers)
 
 
+def init_checkpoint_path(source: str) -> str:
+  """The checkpoint prefix --init_from names: a run folder's latest checkpoint (in its
+  checkpoints/), a folder's latest, or a prefix itself.
+
+  Raises:
+    FileNotFoundError: if there is no checkpoint there.
+  """
+  for folder in (os.path.join(source, "checkpoints"), source):
+    if tf.io.gfile.isdir(folder):
+      latest = tf.train.latest_checkpoint(folder)
+      if latest:
+        return latest
+  if tf.io.gfile.exists(source + ".index"):
+    return source
+  raise FileNotFoundError(f"--init_from={source}: no checkpoint there (a run folder, a "
+                          "folder of checkpoints or a checkpoint prefix)")
+
+
+def init_from_checkpoint(checkpoint: tf.train.Checkpoint, source: str):
+  """Restores into ``checkpoint`` (`make_checkpoint` of a new model) what checkpoint
+  ``source`` holds of it, matched by object path as a resume matches; the rest keeps its
+  values. Which values the source lacks is found by writing ``checkpoint`` to a local
+  temporary folder (removed after) and comparing the two files' variable names.
+
+  Returns:
+    (the names of this model's values ``source`` lacks, the names of ``source``'s values
+    this model does not use), each sorted.
+
+  Raises:
+    ValueError: if ``source`` holds none of the model's network weights (another kind of
+      run), or a value of another shape (another architecture).
+  """
+  bookkeeping = {"_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"}
+
+  def names(path):
+    return {name for name, _ in tf.train.list_variables(path)} - bookkeeping
+
+  scratch = tempfile.mkdtemp(prefix="init_from_")
+  try:
+    own = names(checkpoint.write(os.path.join(scratch, "init")))
+  finally:
+    shutil.rmtree(scratch, ignore_errors=True)
+  theirs = names(source)
+  weights = {name for name in own if name.startswith("model/")}
+  if not weights & theirs:
+    raise ValueError(f"--init_from: {source} holds none of this model's weights")
+  try:
+    checkpoint.restore(source).expect_partial()
+  except ValueError as e:  # a shape mismatch names the value
+    raise ValueError(f"--init_from: {source} does not fit this model: {e}") from e
+  return sorted(own - theirs), sorted(theirs - own)
+
+
 def resolve_precision(config: Config) -> Config:
   """``config`` with --precision=auto replaced by a policy: the one model_dir's run trained
   with (a resume keeps it, whatever this machine is), else the one shipped as this machine's
@@ -369,16 +424,21 @@ def _say(config: Config, text: str):
 
 
 def describe_start(config: Config, step: int, every_secs: float,
-                   on_signal: bool = True, rule=None, attempt=None) -> str:
+                   on_signal: bool = True, rule=None, attempt=None,
+                   initialised: bool = False) -> str:
   """The start-up lines: new run or resume, the outputs and when they are written
   (``every_secs``: the wall-time checkpoint interval, 0 for none; ``on_signal``: whether
   Ctrl-C saves a checkpoint; ``rule``: the `restarts.Rule` still to check, if any;
-  ``attempt``: the restart attempt, None without the rule)."""
+  ``attempt``: the restart attempt, None without the rule; ``initialised``: the run was
+  just initialised from --init_from, at ``step``)."""
   rc, dc = config.runtime, config.data
   md = rc.model_dir.rstrip("/")
   name = f"{config.model.model} on {dc.dataset}"
   if step >= rc.train_steps:
     head = f"{name}: {md} is already trained to step {step} (--train_steps={rc.train_steps})"
+  elif initialised:
+    head = (f"{name}: new run in {md}, from step {step} of {rc.init_from}; "
+            f"{rc.train_steps - step} of {rc.train_steps} steps left (batch {dc.batch_size})")
   elif step:
     head = (f"{name}: resuming {md} from its checkpoint at step {step}; "
             f"{rc.train_steps - step} of {rc.train_steps} steps left (batch {dc.batch_size})")
@@ -498,6 +558,20 @@ def run(config: Config):
   return model, path
 
 
+def describe_init(source: str, missing, unused) -> str:
+  """The line --init_from prints: the source, and the values it did not give, grouped by
+  object: an optimizer ("h_optimizer") or a network of the model ("model/pair_classifier")."""
+  def head(name):
+    parts = name.split("/")
+    return "/".join(parts[:2]) if parts[0] == "model" else parts[0]
+
+  def groups(values):
+    heads = sorted({head(v) for v in values})
+    return ", ".join(heads) if heads else "none"
+  return (f"Initialised from {source}; kept at their initial values: {groups(missing)}; "
+          f"not used: {groups(unused)}")
+
+
 def _fit(config: Config, attempt: Config, strategy, rule, state):
   """Builds, restores and fits the model of ``attempt`` (``config`` with the current
   attempt's seed, `restarts`) to --train_steps, or to the restart check where it stops.
@@ -516,24 +590,39 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
   if chief:
     check_model_dir(config)  # a different run is refused before anything else happens
   stream = train_dataset(attempt)  # loads (offline: verifies and builds) the data
+  checkpoint = make_checkpoint(model)
+  checkpoint_dir = os.path.join(out_dir, "checkpoints")
+  init = None  # (source, its report) once --init_from has been applied
+
+  def initialise():
+    source = init_checkpoint_path(attempt.runtime.init_from)
+    return source, describe_init(source, *init_from_checkpoint(checkpoint, source))
+
+  own_dir = os.path.join(rc.model_dir, "checkpoints")
+  if attempt.runtime.init_from and not tf.train.latest_checkpoint(own_dir):
+    init = initialise()  # before config.json: a source that does not fit writes nothing
   if chief:  # after the model builds and the data loads: no config.json for a bad start
     prepare_model_dir(config)
-  checkpoint_dir = os.path.join(out_dir, "checkpoints")
   for path in remove_partial_checkpoints(checkpoint_dir):
     logging.info("Removed %s, left by a process killed while saving", path)
-  checkpoint = make_checkpoint(model)
   manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
-  latest = tf.train.latest_checkpoint(os.path.join(rc.model_dir, "checkpoints"))
+  latest = tf.train.latest_checkpoint(own_dir)
   if latest:
     checkpoint.restore(latest).assert_existing_objects_matched()
     logging.info("Restored %s", latest)
+  elif attempt.runtime.init_from:
+    init = init or initialise()  # (model_dir held another run, removed by --overwrite)
+    if chief:
+      _say(attempt, init[1])
+  initialised = not latest and init is not None
   step = callbacks_lib.model_step(model)
   multi_worker = distribute.in_multi_worker_mode(strategy)
   every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
   if chief:
     _say(attempt, describe_start(attempt, step, every_secs, on_signal=not multi_worker,
                                  rule=None if state.continued else rule,
-                                 attempt=state.attempt if rule else None))
+                                 attempt=state.attempt if rule else None,
+                                 initialised=initialised))
 
   request = callbacks_lib.StopRequest(stream=sys.stdout)
   # StopOnNonFinite before StepCheckpoint: a step that produced a NaN is never saved; the

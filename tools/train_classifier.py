@@ -5,6 +5,14 @@
 Trains `networks.classifier.build_classifier` on the real training split, reports the test
 accuracy, and saves ``<output_dir>/classifier.keras`` (default runs/classifier_<dataset>/,
 where `python -m tfgan_info.evaluate` looks for it) with ``results.json`` beside it.
+
+For a paired dataset (edges2fashion_mnist, inpaint_mnist) it trains on the translation's
+*inputs* (A for ``--direction=AtoB``) against the source's labels, default output
+runs/classifier_<dataset>_input/. Translating an input and classifying the output (pix2pix's
+"translated items classified correctly") is itself a classifier of the inputs, so no
+translation model can exceed the best such classifier; this one's test accuracy estimates
+that ceiling (from below: it is one trained network, not the best possible). evaluate never
+reads this classifier.
 """
 
 import json
@@ -22,7 +30,10 @@ CLASSIFIER_FILE = "classifier.keras"
 
 
 def define_flags():
-  flags.DEFINE_enum("dataset", "mnist", list(data_lib.DATASETS), "tfds dataset name.")
+  flags.DEFINE_enum("dataset", "mnist", list(data_lib.DATASETS) + list(data_lib.PAIRED_DATASETS),
+                    "tfds dataset name, or an embedded paired dataset (trains on its inputs).")
+  flags.DEFINE_enum("direction", "AtoB", list(data_lib.paired.DIRECTIONS),
+                    "Paired datasets: which half is the input (AtoB: the left, A).")
   flags.DEFINE_string("raw_data_dir", "", "Build offline from the original raw files here.")
   flags.DEFINE_string("data_dir", "", "tfds data folder ('' = tfds default).")
   flags.DEFINE_string("output_dir", "", "Where to save (default runs/classifier_<dataset>).")
@@ -35,11 +46,35 @@ def define_flags():
   flags.DEFINE_boolean("jit_compile", True, "Compile with XLA.")
 
 
+def input_batches(dataset: str, split: str, batch_size: int, raw_data_dir: str = "",
+                  data_dir: str = "", seed: int = 0, train: bool = False,
+                  direction: str = "AtoB"):
+  """The classifier's (images, labels) batches of one split.
+
+  Returns:
+    tf.data.Dataset of (float32 [batch, H, W, C] in [-1, 1], int64 [batch]): for a paired
+    dataset the input halves (`data.paired.split_pair` by ``direction``). ``train``: shuffled
+    with ``seed``, repeated, full batches; otherwise one pass in file order.
+  """
+  ds = data_lib.load(dataset, split, data_dir or None, raw_data_dir or None,
+                     shuffle_seed=seed if train else None)
+  if dataset in data_lib.PAIRED_DATASETS:
+    ds = ds.map(lambda ex: {"image": data_lib.paired.split_pair(ex["image"], direction)[0],
+                            "label": ex["label"]})
+  ds = data_lib.pipeline(ds, batch_size, shuffle=train, seed=seed, repeat=train,
+                         drop_remainder=train, cache=dataset not in data_lib.RENDERED)
+  return ds.map(lambda ex: (ex["image"], ex["label"]))
+
+
 def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data_dir: str = "",
                      epochs: int = 3, steps_per_epoch: int = 0, batch_size: int = 128,
                      learning_rate: float = 1e-3, seed: int = 0, jit_compile: bool = True,
-                     verbose: int = 2):
+                     verbose: int = 2, direction: str = "AtoB"):
   """Trains, evaluates on the test split and saves the classifier.
+
+  Images [batch, H, W, C] in [-1, 1] -> logits [batch, NUM_CLASSES]; softmax cross-entropy,
+  Adam with a cosine-decayed learning rate. For a paired dataset the images are the input
+  halves (`data.paired.split_pair` by ``direction``) of the A|B examples.
 
   Returns:
     dict {"test_accuracy", "path", ...} (also written to output_dir/results.json).
@@ -51,19 +86,18 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
   if not data_lib.NUM_CLASSES[dataset]:
     raise ValueError(f"{dataset} has no class labels to train a classifier on")
   keras.utils.set_random_seed(seed)
+  paired = dataset in data_lib.PAIRED_DATASETS
+  image_shape = (data_lib.paired.half_shape(dataset) if paired
+                 else data_lib.IMAGE_SHAPES[dataset])
 
   def split(name, train):
-    ds = data_lib.load(dataset, name, data_dir or None, raw_data_dir or None,
-                       shuffle_seed=seed if train else None)
-    ds = data_lib.pipeline(ds, batch_size, shuffle=train, seed=seed, repeat=train,
-                           drop_remainder=train, cache=dataset not in data_lib.RENDERED)
-    return ds.map(lambda ex: (ex["image"], ex["label"]))
+    return input_batches(dataset, name, batch_size, raw_data_dir, data_dir, seed=seed,
+                         train=train, direction=direction)
 
   train_ds, test_ds = split("train", True), split("test", False)
   if not steps_per_epoch:
     steps_per_epoch = int(split("train", False).cardinality().numpy())
-  model = classifier_lib.build_classifier(data_lib.IMAGE_SHAPES[dataset],
-                                          data_lib.NUM_CLASSES[dataset])
+  model = classifier_lib.build_classifier(image_shape, data_lib.NUM_CLASSES[dataset])
   schedule = keras.optimizers.schedules.CosineDecay(learning_rate, epochs * steps_per_epoch)
   model.compile(optimizer=keras.optimizers.Adam(schedule),
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -76,7 +110,8 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
   tf.io.gfile.makedirs(output_dir)
   path = os.path.join(output_dir, CLASSIFIER_FILE)
   model.save(path)
-  results = {"dataset": dataset, "test_accuracy": float(accuracy),
+  results = {"dataset": dataset, **({"input": direction} if paired else {}),
+             "test_accuracy": float(accuracy),
              "last_epoch_train_accuracy": float(history.history["accuracy"][-1]), "epochs": epochs,
              "steps_per_epoch": steps_per_epoch, "batch_size": batch_size,
              "train_wall_s": round(wall, 1), "path": path}
@@ -88,11 +123,13 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
 def main(argv):
   if len(argv) > 1:
     sys.exit(f"Error: unexpected arguments {argv[1:]}")
-  output_dir = FLAGS.output_dir or os.path.join("runs", f"classifier_{FLAGS.dataset}")
+  suffix = "_input" if FLAGS.dataset in data_lib.PAIRED_DATASETS else ""
+  output_dir = FLAGS.output_dir or os.path.join("runs", f"classifier_{FLAGS.dataset}{suffix}")
   try:
     results = train_classifier(FLAGS.dataset, output_dir, FLAGS.raw_data_dir, FLAGS.data_dir,
                                FLAGS.epochs, FLAGS.steps_per_epoch, FLAGS.batch_size,
-                               FLAGS.learning_rate, FLAGS.seed, FLAGS.jit_compile)
+                               FLAGS.learning_rate, FLAGS.seed, FLAGS.jit_compile,
+                               direction=FLAGS.direction)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   print(json.dumps(results, sort_keys=True))
