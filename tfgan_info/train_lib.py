@@ -592,15 +592,16 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
   stream = train_dataset(attempt)  # loads (offline: verifies and builds) the data
   checkpoint = make_checkpoint(model)
   checkpoint_dir = os.path.join(out_dir, "checkpoints")
-  init = None  # (source, its report) once --init_from has been applied
+  init_from = attempt.runtime.init_from
+  init_report = None  # describe_init's line, once --init_from has been applied
 
   def initialise():
-    source = init_checkpoint_path(attempt.runtime.init_from)
-    return source, describe_init(source, *init_from_checkpoint(checkpoint, source))
+    source = init_checkpoint_path(init_from)
+    return describe_init(source, *init_from_checkpoint(checkpoint, source))
 
   own_dir = os.path.join(rc.model_dir, "checkpoints")
-  if attempt.runtime.init_from and not tf.train.latest_checkpoint(own_dir):
-    init = initialise()  # before config.json: a source that does not fit writes nothing
+  if init_from and not tf.train.latest_checkpoint(own_dir):
+    init_report = initialise()  # before config.json: a source that does not fit writes nothing
   if chief:  # after the model builds and the data loads: no config.json for a bad start
     prepare_model_dir(config)
   for path in remove_partial_checkpoints(checkpoint_dir):
@@ -610,11 +611,11 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
   if latest:
     checkpoint.restore(latest).assert_existing_objects_matched()
     logging.info("Restored %s", latest)
-  elif attempt.runtime.init_from:
-    init = init or initialise()  # (model_dir held another run, removed by --overwrite)
+  elif init_from:
+    init_report = init_report or initialise()  # (model_dir held another run, now removed)
     if chief:
-      _say(attempt, init[1])
-  initialised = not latest and init is not None
+      _say(attempt, init_report)
+  initialised = not latest and bool(init_from)
   step = callbacks_lib.model_step(model)
   multi_worker = distribute.in_multi_worker_mode(strategy)
   every_secs = 0.0 if multi_worker else float(rc.checkpoint_every_secs)
