@@ -11,8 +11,11 @@ training run that stops to be measured, not several runs. After each chunk,
 disentanglement metrics at --points / --eval_points), and a row
 {"step", "train_seconds" (wall seconds of all chunks so far, start-up included),
 "eval_seconds", "results"} is appended to <model_dir>/results/learning_curve.json. A killed
-curve resumes: a step already in the file is not measured again. Prints one line per row
-with the headline scores (`headline`).
+curve resumes: a step already in the file is not measured again. The training wall time so
+far is also kept in <model_dir>/results/learning_curve_train_seconds.json, written after
+each chunk's training, so a chunk that trained but was killed before its row was written
+still counts (the time of a chunk killed while training is lost: the resumed chunk's own
+time counts). Prints one line per row with the headline scores (`headline`).
 """
 
 import json
@@ -87,13 +90,31 @@ def load_curve(model_dir: str) -> list:
     return json.load(f)
 
 
-def save_curve(model_dir: str, rows: list):
-  """Writes the rows atomically (a kill leaves the previous file)."""
-  path = curve_path(model_dir)
+def seconds_path(model_dir: str) -> str:
+  return os.path.join(model_dir, "results", "learning_curve_train_seconds.json")
+
+
+def _write_json(path: str, value):
+  """Writes ``value`` atomically (a kill leaves the previous file)."""
   os.makedirs(os.path.dirname(path), exist_ok=True)
   with open(path + ".tmp", "w") as f:
-    json.dump(rows, f, indent=1)
+    json.dump(value, f, indent=1)
   os.replace(path + ".tmp", path)
+
+
+def save_curve(model_dir: str, rows: list):
+  """Writes the rows atomically."""
+  _write_json(curve_path(model_dir), rows)
+
+
+def trained_seconds(model_dir: str, rows: list) -> float:
+  """The training wall time so far: the seconds file's, or the last row's if larger (a
+  curve from before the file existed)."""
+  recorded = 0.0
+  if os.path.exists(seconds_path(model_dir)):
+    with open(seconds_path(model_dir)) as f:
+      recorded = float(json.load(f)["train_seconds"])
+  return max(recorded, rows[-1]["train_seconds"] if rows else 0.0)
 
 
 def _run(args, log_path):
@@ -113,7 +134,7 @@ def measure(flagfile_path: str, model_dir: str, every: int, until: int, train_fl
   """Trains and scores the curve's remaining chunks (module docstring); returns all rows."""
   rows = load_curve(model_dir)
   done = {row["step"] for row in rows}
-  train_seconds = rows[-1]["train_seconds"] if rows else 0.0
+  train_seconds = trained_seconds(model_dir, rows)
   os.makedirs(model_dir, exist_ok=True)
   log_path = os.path.join(model_dir, "learning_curve.log")
   for step in range(every, until + 1, every):
@@ -121,6 +142,7 @@ def measure(flagfile_path: str, model_dir: str, every: int, until: int, train_fl
       continue
     train_seconds += _run(["tfgan_info.train", f"--flagfile={flagfile_path}", *train_flags,
                            f"--model_dir={model_dir}", f"--train_steps={step}"], log_path)
+    _write_json(seconds_path(model_dir), {"train_seconds": round(train_seconds, 1)})
     eval_seconds = _run(["tfgan_info.evaluate", f"--model_dir={model_dir}", *eval_flags,
                          f"--disentanglement_points={points}",
                          f"--disentanglement_eval_points={eval_points}"], log_path)
