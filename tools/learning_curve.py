@@ -91,6 +91,7 @@ def load_curve(model_dir: str) -> list:
 
 
 def seconds_path(model_dir: str) -> str:
+  """Where the curve's training wall time so far is kept (module docstring)."""
   return os.path.join(model_dir, "results", "learning_curve_train_seconds.json")
 
 
