@@ -32,7 +32,9 @@ setup(
         "grpcio",                        # imported directly by the gRPC client (also a TF dep)
     ],
     extras_require={
-        "test": ["pytest", "ruff"],  # ruff: .ci/run lints with .ci/ruff.toml
+        # ruff: .ci/run lints with .ci/ruff.toml; pytest-xdist: README's test command runs the
+        # suite in two processes (-n 2).
+        "test": ["pytest", "pytest-xdist", "ruff"],
         # tools/benchmark.py --peers: the PyTorch step of the same networks
         # (tools/peers/torch_infogan.py); any recent CPU or CUDA build.
         "peers": ["torch>=2.4"],

@@ -14,6 +14,7 @@ checksums, 60,000 / 10,000 examples, equality with tfds' own build) are skipped 
 and conftest.py prints the data source at the end of every run.
 """
 
+import fcntl
 import os
 import unittest
 
@@ -66,17 +67,24 @@ needs_real_data = unittest.skipUnless(
 
 
 def prepare_test_data():
-  """Builds the tfds folder the tests read (once; later calls only check it)."""
+  """Builds the tfds folder the tests read (once; later calls only check it).
+
+  The suite runs in two processes (pytest-xdist, README), each importing conftest.py: a lock
+  file beside the folder lets one build it while the other waits, then finds it prepared.
+  """
   from tfgan_info.data import raw  # pylint: disable=g-import-not-at-top
-  if not RAW_DATA_DIR and not _has_raw_files(RAW_FILES_DIR):
-    from tests import synthetic_raw  # pylint: disable=g-import-not-at-top
-    synthetic_raw.write_raw_files(RAW_FILES_DIR)
-  if RAW_DATA_DIR:
-    for name in DATASETS:
-      raw.prepare_from_raw(name, RAW_DATA_DIR, TFDS_DIR)
-  elif not _prepared(TFDS_DIR):
-    for name in DATASETS:
-      raw.prepare_from_raw(name, RAW_FILES_DIR, TFDS_DIR, verify_checksums=False)
+  os.makedirs(_CACHE, exist_ok=True)
+  with open(os.path.join(_CACHE, ".lock"), "w") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if not RAW_DATA_DIR and not _has_raw_files(RAW_FILES_DIR):
+      from tests import synthetic_raw  # pylint: disable=g-import-not-at-top
+      synthetic_raw.write_raw_files(RAW_FILES_DIR)
+    if RAW_DATA_DIR:
+      for name in DATASETS:
+        raw.prepare_from_raw(name, RAW_DATA_DIR, TFDS_DIR)
+    elif not _prepared(TFDS_DIR):
+      for name in DATASETS:
+        raw.prepare_from_raw(name, RAW_FILES_DIR, TFDS_DIR, verify_checksums=False)
 
 
 def num_examples(name: str, split: str) -> int:

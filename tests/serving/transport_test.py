@@ -3,6 +3,7 @@ import http.server
 import json
 import os
 import re
+import shlex
 import threading
 
 import grpc
@@ -197,7 +198,8 @@ class TransportTest(serving_testutil.ExportTestCase):
     with open(os.path.join(folder, "curl.sh")) as f:
       curl = f.read()
     self.assertIn("http://localhost:8501/v1/models/infogan:predict", curl)
-    self.assertIn(f"-d @{os.path.join(folder, 'rest_instances.json')}", curl)
+    # Quoted where the path needs it (pytest-xdist's temp folders hold "<string>").
+    self.assertIn(f"-d @{shlex.quote(os.path.join(folder, 'rest_instances.json'))}", curl)
 
 
 if __name__ == "__main__":
