@@ -71,6 +71,30 @@ class AugmentTest(tf.test.TestCase):
     self.assertNotAlmostEqual(s, 1.0, delta=0.01)
     self.assertAllClose([height, width], [12 * s, 8 * s], atol=1.01)
 
+  def test_factor_affine_moves_only_the_named_factors(self):
+    values = np.array([[1.0, -1.0], [0.0, 0.5]], np.float32)
+    params = augment.factor_affine(values, ["rotation", "width"]).numpy()
+    unit = augment.FACTOR_UNITS
+    self.assertAllClose(params, [[unit["rotation"], 0, 1, np.exp(-unit["width"]), 0, 0],
+                                 [0, 0, 1, np.exp(0.5 * unit["width"]), 0, 0]], rtol=1e-6)
+    params = augment.factor_affine([[2.0, 1.0]], ["slant", "height"]).numpy()
+    self.assertAllClose(params, [[0, 2 * unit["slant"], np.exp(unit["height"]), 1, 0, 0]],
+                        rtol=1e-6)
+    for bad in (["rotation", "rotation"], ["spin"], [augment.FREE]):
+      with self.assertRaisesRegex(ValueError, "distinct factors"):
+        augment.factor_affine(np.zeros((1, len(bad))), bad)
+
+  def test_width_factor_widens_a_block_by_its_unit(self):
+    x = np.full((1, 28, 28, 1), -1.0, np.float32)
+    x[0, 8:20, 9:19] = 1.0  # 12 rows x 10 columns of ink
+    ink = []
+    for value in (-1.0, 0.0, 1.0):
+      y = augment.affine_warp(x, augment.factor_affine([[value]], ["width"])).numpy()[0, ..., 0]
+      ink.append(np.sum(y + 1.0, axis=1)[14] / 2.0)  # the ink of the middle row, in pixels
+    # 10 px x e^(+-0.2) = 8.19 / 12.21, within the bilinear sampling of sharp edges (0.2 px)
+    self.assertAllClose(ink, 10.0 * np.exp(np.array([-1.0, 0.0, 1.0]) *
+                                           augment.FACTOR_UNITS["width"]), atol=0.25)
+
   def test_xla_matches_eager(self):
     x, params = images(4), augment.sample_affine(4, tf.constant([1, 2]))
     compiled = tf.function(augment.affine_warp, jit_compile=True)

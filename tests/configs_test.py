@@ -69,9 +69,10 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
-                                r"--augment_d, --augment_scale, --generator_loss, "
+                                r"--augment_d, --augment_scale, "
+                                r"--equivariant_codes, --generator_loss, "
                                 r"--generator_steps, --lambda_cat, "
-                                r"--lambda_cont, "
+                                r"--lambda_cont, --lambda_equivariance, "
                                 r"--lambda_iic, "
                                 r"--q_step, "
                                 r"--reuse_fakes\)"):

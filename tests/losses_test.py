@@ -129,6 +129,20 @@ class InvariantInformationTest(tf.test.TestCase):
         same, same, losses.paired_cluster_joint(same, same) / 8)), 0.0, atol=1e-6)
 
 
+class CodeEquivarianceTest(tf.test.TestCase):
+
+  def test_matches_numpy_and_is_zero_for_an_equivariant_q(self):
+    rng = np.random.default_rng(5)
+    means, other, shifts = (rng.normal(size=(6, 2)).astype(np.float32) for _ in range(3))
+    self.assertAllClose(losses.code_equivariance(means, other, shifts),
+                        np.sum((other - means - shifts) ** 2, -1), rtol=1e-6)
+    self.assertAllClose(losses.code_equivariance(means, means + shifts, shifts), np.zeros(6),
+                        atol=1e-6)
+    # An invariant Q (the codes do not move) pays the squared shift.
+    self.assertAllClose(losses.code_equivariance(means, means, shifts),
+                        np.sum(shifts ** 2, -1), rtol=1e-6)
+
+
 class AGELossTest(tf.test.TestCase):
 
   def test_gaussian_kl_matches_numpy_and_closed_form(self):

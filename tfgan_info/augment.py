@@ -10,7 +10,9 @@ take the background value (the range's minimum, -1 for images in [-1, 1]).
 
 `sample_affine` draws the parameters from a stateless seed (so a step under a distribution
 strategy can draw the global batch's, see `models.base.TwoPlayerModel.sample_global`) and
-`affine_warp` applies them.
+`affine_warp` applies them. `factor_affine` builds the transforms that move named factors
+(rotation, slant, width, height) by given amounts and leave the rest of the image alone, for
+InfoGAN's equivariance term (`losses.code_equivariance`).
 """
 
 import math
@@ -27,6 +29,14 @@ NUM_PARAMS = 6  # angle (radians), shear, scale_y, scale_x, shift_y, shift_x
 # How the two axes are scaled: independently (width and height change apart), by one factor
 # (the aspect ratio, a digit's width relative to its height, is kept) or not at all.
 SCALE_MODES = ("independent", "isotropic", "none")
+# Factors a continuous code can be tied to (`factor_affine`) and what one unit of each is: a
+# rotation of 20 degrees (the invariance term's MAX_ROTATION), a shear of 0.35 (about the
+# slant change InfoGAN's codes make over [-1, 1] unaided, BUILD.md "Issue 17"), and a scale
+# of the width or height by e^0.2 (x 1.22). "free" leaves a code untied.
+FACTOR_UNITS = {"rotation": math.radians(MAX_ROTATION), "slant": 0.35, "width": 0.2,
+                "height": 0.2}
+FREE = "free"
+_FACTOR_PARAM = {"rotation": 0, "slant": 1, "height": 2, "width": 3}  # index in the 6 params
 
 
 def sample_affine(count, seed, max_rotation: float = MAX_ROTATION,
@@ -101,3 +111,31 @@ def affine_warp(images, params, background: float = -1.0):
   top = at(y0, x0) * (1 - wx) + at(y0, x0 + 1) * wx
   bottom = at(y0 + 1, x0) * (1 - wx) + at(y0 + 1, x0 + 1) * wx
   return tf.cast(top * (1 - wy) + bottom * wy + background, dtype)
+
+
+def factor_affine(values, factors):
+  """Parameters [count, 6] (`affine_warp`) of the transforms that move each named factor by
+  values[:, j] of its `FACTOR_UNITS` and leave everything else as it is.
+
+  "rotation" is an angle (radians = value * unit), "slant" a shear, "width" and "height" a
+  scale e^(value * unit) of that axis. Used by the equivariance term: a code tied to factor
+  j should read value j higher on the transformed image.
+
+  Args:
+    values: [count, len(factors)] float, in units of each factor.
+    factors: names from `FACTOR_UNITS` (no repeats; "free" entries are not allowed here).
+
+  Raises:
+    ValueError: for an unknown or repeated factor.
+  """
+  factors = list(factors)
+  if len(set(factors)) != len(factors) or not set(factors) <= set(FACTOR_UNITS):
+    raise ValueError(f"factor_affine needs distinct factors from {sorted(FACTOR_UNITS)}, "
+                     f"got {factors}")
+  values = tf.cast(values, tf.float32)
+  columns = [tf.zeros_like(values[:, 0]) for _ in range(NUM_PARAMS)]
+  for j, name in enumerate(factors):
+    columns[_FACTOR_PARAM[name]] = values[:, j] * FACTOR_UNITS[name]
+  params = tf.stack(columns, axis=1)
+  is_scale = tf.constant([0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+  return params * (1.0 - is_scale) + tf.exp(params) * is_scale

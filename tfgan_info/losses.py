@@ -168,6 +168,29 @@ def invariant_information(probs, probs_other, joint):
   return tf.reduce_sum(tf.matmul(p, log_ratio) * q, -1)
 
 
+def code_equivariance(means, means_other, shifts):
+  """Squared error of Q's continuous codes against known transforms (beyond the papers).
+
+  E_b = sum_j (mu_j(T_b x_b) - mu_j(x_b) - t_bj)^2, where T_b moves factor j of image x_b by
+  t_bj of its unit (`augment.factor_affine`: a rotation, a horizontal scale, ...) and mu_j
+  is Q's mean of the code tied to that factor. E = 0 when code j reads the factor on a
+  fixed scale (one code unit per factor unit) and no other factor the transform moves; so
+  maximising L_I(G, Q) through such a Q makes G carry code j in that factor. No labels: the
+  targets are the transform's own parameters, as IIC's pairs are.
+
+  Args:
+    means: [batch, n] Q's means of the tied codes on the images.
+    means_other: [batch, n] the same on the transformed copies.
+    shifts: [batch, n] t, the factor changes in units.
+
+  Returns:
+    [batch] float32 (minimise its mean).
+  """
+  diff = (tf.cast(means_other, tf.float32) - tf.cast(means, tf.float32) -
+          tf.cast(shifts, tf.float32))
+  return tf.reduce_sum(tf.square(diff), axis=-1)
+
+
 # -- AGE (Ulyanov, Vedaldi and Lempitsky 2017) --------------------------------------------
 
 

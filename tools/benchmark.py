@@ -18,6 +18,7 @@ latency, batch-64 images/s, max difference).
 The measurements are `tfgan_info.benchmarks`; this file is their command line.
 """
 
+import dataclasses
 import json
 import os
 import sys
@@ -45,8 +46,10 @@ def define_flags():
                     "mixed_bfloat16/off,float32/on/reuse,float32/on/spe10 (reuse: "
                     "--reuse_fakes, one G pass per step; spe<K>: --steps_per_execution=K; "
                     "unfused: --fused_adam=false, Keras' elementwise Adam; kerasbn: Keras' "
-                    "batch-norm layer instead of the fused one; the first variant is the "
-                    "reference of the ratios); replaces the sequential runs of --xla.")
+                    "batch-norm layer instead of the fused one; <param>=<value>: a model "
+                    "parameter of the config's model, e.g. lambda_equivariance=0; the first "
+                    "variant is the reference of the ratios); replaces the sequential runs of "
+                    "--xla.")
   flags.DEFINE_list("peers", [],
                     "With --variants: also alternate the PyTorch step of the same networks "
                     "(tools/peers/torch_infogan.py; modes eager, bf16, compile, eager_fused, "
@@ -61,9 +64,12 @@ def define_flags():
   flags.DEFINE_string("output", "", "Optional JSON file for the results.")
 
 
-def parse_variant(variant):
-  """precision/on|off[/reuse][/spe<K>][/unfused][/kerasbn] -> (precision, xla, params,
-  steps_per_execution, runtime overrides)."""
+def parse_variant(variant, model_params=None):
+  """precision/on|off[/reuse][/spe<K>][/unfused][/kerasbn][/<param>=<value>] -> (precision,
+  xla, params, steps_per_execution, runtime overrides).
+
+  ``model_params``: the config's model parameters (a dataclass), whose field names and types
+  a <param>=<value> option must match."""
   parts = variant.split("/")
   if len(parts) < 2 or parts[1] not in ("on", "off"):
     raise ValueError("--variants takes precision/on|off[/reuse][/spe<K>][/unfused][/kerasbn], "
@@ -78,11 +84,28 @@ def parse_variant(variant):
       runtime["fused_batch_norm"] = False
     elif option.startswith("spe") and option[3:].isdigit() and int(option[3:]) >= 1:
       spe = int(option[3:])
+    elif "=" in option:
+      name, value = option.split("=", 1)
+      params[name] = _param_value(model_params, name, value, variant)
     else:
       raise ValueError(f"Unknown option {option!r} in --variants={variant!r}: use reuse, "
-                       "unfused, kerasbn or spe<K> (K train steps per compiled call, "
-                       "--steps_per_execution)")
+                       "unfused, kerasbn, spe<K> (K train steps per compiled call, "
+                       "--steps_per_execution) or <param>=<value>")
   return parts[0], parts[1] == "on", params, spe, runtime
+
+
+def _param_value(model_params, name, value, variant):
+  """value (a string) as the type of the model parameter ``name``."""
+  fields = {f.name: f for f in dataclasses.fields(model_params)} if model_params else {}
+  if name not in fields:
+    raise ValueError(f"{name!r} in --variants={variant!r} is not a parameter of the config's "
+                     f"model (its parameters: {', '.join(sorted(fields))})")
+  kind = type(getattr(model_params, name))
+  if kind is bool:
+    if value.lower() not in ("true", "false"):
+      raise ValueError(f"{name} in --variants={variant!r} takes true or false")
+    return value.lower() == "true"
+  return kind(value)
 
 
 def side_by_side(config, variants):
@@ -91,7 +114,7 @@ def side_by_side(config, variants):
   built = {}
   for variant in variants:
     try:
-      precision, xla, params, spe, runtime = parse_variant(variant)
+      precision, xla, params, spe, runtime = parse_variant(variant, config.params)
       if FLAGS.window_steps % spe or FLAGS.warmup_steps % spe:
         raise ValueError(f"--window_steps and --warmup_steps must be multiples of {spe} "
                          f"for {variant}")

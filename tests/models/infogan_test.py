@@ -3,6 +3,7 @@ import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
 
+from tfgan_info import augment
 from tfgan_info import latents
 from tfgan_info import networks
 from tfgan_info.models import InfoGAN
@@ -122,6 +123,52 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     history = model.fit(batches(8), epochs=1, verbose=0).history
     self.assertIn("iic", history)
     self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
+
+  def test_equivariance_term_on_real_images(self):
+    with self.assertRaisesRegex(ValueError, "needs --q_step=d"):
+      make_model(equivariant_codes="rotation", lambda_equivariance=1.0)
+    with self.assertRaisesRegex(ValueError, "naming at least one factor"):
+      make_model(q_step="d", equivariant_codes="free", lambda_equivariance=1.0)
+    with self.assertRaisesRegex(ValueError, "at most 2 factors"):
+      make_model(q_step="d", equivariant_codes="rotation,width,height", lambda_equivariance=1.0)
+    with self.assertRaisesRegex(ValueError, "each once"):
+      make_model(q_step="d", equivariant_codes="width,width", lambda_equivariance=1.0)
+    self.assertEqual(make_model(equivariant_codes=" free , width").tied_factors, [(1, "width")])
+    model = make_model(q_step="d", equivariant_codes="rotation,width", lambda_equivariance=0.5)
+    self.assertEqual(model.tied_factors, [(0, "rotation"), (1, "width")])
+    data = next(iter(batches(8)))
+    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+    fake = model.generate(noise, codes, training=True)
+    loss, report = model.discriminator_terms(data, codes, fake)
+    _, fake_q = model.discriminator(fake, training=True)
+    penalty, _ = model.code_terms(codes, fake_q)
+    self.assertNotIn("iic", report)
+    self.assertTrue(np.all(report["equivariance"] >= 0.0))
+    self.assertAllClose(loss, report["d_loss"] + penalty + 0.5 * report["equivariance"],
+                        rtol=1e-4, atol=1e-4)
+    before = weights(model)
+    history = model.fit(batches(8), epochs=1, verbose=0).history
+    self.assertIn("equivariance", history)
+    self.assertNotIn("equivariance", make_model(q_step="d").tracked_names())
+    self.assertTrue(all(not np.allclose(a, b) for a, b in zip(before, weights(model))))
+
+  def test_equivariance_error_is_that_of_the_drawn_transforms(self):
+    # Q's means of a transformed image minus the image's, against the factor draws: with
+    # Q replaced by a function that reads the ink's horizontal spread, the width code's
+    # error is small only for the transform the term drew.
+    model = make_model(q_step="d", equivariant_codes="free,width", lambda_equivariance=1.0)
+    x = np.full((4, 28, 28, 1), -1.0, np.float32)
+    x[:, 8:20, 9:19] = 1.0
+
+    def q(images, training=False):
+      del training
+      ink = tf.reduce_sum(images + 1.0, axis=[1, 2, 3]) / 2.0  # 120 px of ink, scaled by s
+      width = tf.math.log(ink / 120.0) / augment.FACTOR_UNITS["width"]
+      return tf.concat([tf.zeros([tf.shape(images)[0], 11]), width[:, None]], -1)
+    model.discriminator.q = q
+    error = model.equivariance_error(tf.constant(x), q(tf.constant(x)))
+    self.assertEqual(error.shape, (4,))
+    self.assertAllLess(error, 0.01)
 
   def test_same_seed_same_weights(self):
     a, b, c = make_model(seed=3), make_model(seed=3), make_model(seed=4)

@@ -1,6 +1,7 @@
 """The command line tools/benchmark.py, in a subprocess; its measurements,
 tfgan_info.benchmarks, are tested in tests/benchmarks_test.py."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -9,9 +10,24 @@ import sys
 import tensorflow as tf
 
 from tests import testutil
+from tfgan_info.models.infogan import InfoGANParams
 
 
 class BenchmarkToolTest(tf.test.TestCase):
+
+  def test_a_variant_sets_model_parameters_by_name(self):
+    spec = importlib.util.spec_from_file_location(
+        "benchmark_tool", os.path.join(testutil.ROOT, "tools", "benchmark.py"))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    params = InfoGANParams()
+    self.assertEqual(
+        tool.parse_variant("float32/off/lambda_equivariance=0/reuse_fakes=true/reuse", params),
+        ("float32", False, {"lambda_equivariance": 0.0, "reuse_fakes": True}, 1, {}))
+    self.assertEqual(tool.parse_variant("float32/on/equivariant_codes=rotation", params)[2],
+                     {"equivariant_codes": "rotation"})
+    with self.assertRaisesRegex(ValueError, "takes true or false"):
+      tool.parse_variant("float32/on/reuse_fakes=1", params)
 
   def test_prints_and_writes_the_results(self):
     output = os.path.join(self.get_temp_dir(), "benchmark.json")
@@ -59,6 +75,13 @@ class BenchmarkToolTest(tf.test.TestCase):
         cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
     self.assertNotEqual(proc.returncode, 0)
     self.assertIn("Unknown option 'spe0'", proc.stderr)
+    proc = subprocess.run(
+        [sys.executable, "tools/benchmark.py", "--flagfile=configs/gan_mnist.cfg",
+         "--variants=float32/off/lambda_iic=1"],
+        cwd=testutil.ROOT, env=env, capture_output=True, text=True, timeout=300)
+    self.assertNotEqual(proc.returncode, 0)
+    self.assertIn("'lambda_iic' in --variants='float32/off/lambda_iic=1' is not a parameter "
+                  "of the config's model", proc.stderr)
     # the peer does the paper's step: a config with more work on our side is refused
     proc = subprocess.run(
         [sys.executable, "tools/benchmark.py", "--flagfile=configs/infogan_mnist.cfg",

@@ -16,6 +16,14 @@ posteriors of each real image and of a randomly transformed copy of it (IIC, Ji 
 `losses.invariant_information`, `augment`). It ties c1 to what survives small rotations,
 shears, rescalings and shifts (the digit rather than a style), and asks for a uniform
 marginal of c1 on real data. No labels are used.
+
+Beyond the paper, opt-in (``lambda_equivariance`` > 0 with ``equivariant_codes``, q_step "d"):
+the D step also minimises lambda_equivariance E on the REAL batch, where each real image gets
+a copy with named factors moved by random known amounts (a rotation, a horizontal scale; in
+`augment.FACTOR_UNITS`) and Q's mean of the code tied to a factor must move by the same
+amount (`losses.code_equivariance`). Q then reads that code as that factor, so L_I makes G
+draw it as that factor: the paper's "c2 is rotation, c3 is width" by construction rather than
+by chance. The targets are the transforms' parameters; no labels are used.
 """
 
 import dataclasses
@@ -23,6 +31,7 @@ from typing import Tuple
 
 import tensorflow as tf
 
+from tfgan_info import augment
 from tfgan_info import distribute
 from tfgan_info import losses
 from tfgan_info import params as P
@@ -52,6 +61,14 @@ class InfoGANParams(GANParams):
       "g", "Train the Q head in the G+Q step with G's optimizer ('g'), or Q head and shared "
       "body with D's optimizer in the D step ('d', openai/InfoGAN).", choices=Q_STEPS)
   lambda_iic: float = lambda_iic_field()
+  equivariant_codes: str = P.field(
+      "", "The factor each continuous code dimension is tied to by the equivariance term, in "
+      "order, comma-separated: rotation, slant, width, height or free (e.g. 'rotation,width'; "
+      "beyond the paper; needs --lambda_equivariance > 0).", after_flat_layout=True)
+  lambda_equivariance: float = P.field(
+      0.0, "Weight of the squared error of Q's tied continuous codes on real images against "
+      "known transforms of them (--equivariant_codes; beyond the paper; needs --q_step=d).",
+      lower=0.0, after_flat_layout=True)
 
 
 @registry.register("infogan", InfoGANParams)
@@ -63,16 +80,21 @@ class InfoGAN(GAN):
     lambda_cont: weight of L_I for continuous codes (paper: smaller, e.g. 0.1).
     q_step: "d" or "g", the step whose optimizer trains Q (see the module docstring).
     lambda_iic: weight of the invariance term on real images (0: off, the paper).
+    equivariant_codes: comma-separated factor (`augment.FACTOR_UNITS`, or "free") per
+      continuous code dimension, in order; trailing dimensions may be left out (free).
+    lambda_equivariance: weight of the equivariance term on real images (0: off, the paper).
     Others: see `GAN`.
 
   Raises:
-    ValueError: if the latent spec has no code, D has no Q head, q_step is unknown, or
-      lambda_iic > 0 without a categorical code or with q_step "g".
+    ValueError: if the latent spec has no code, D has no Q head, q_step is unknown,
+      lambda_iic > 0 without a categorical code or with q_step "g", or the equivariance
+      term is asked for with q_step "g", with no tied factor, an unknown or repeated factor,
+      or more factors than continuous dimensions.
   """
 
   def __init__(self, generator, discriminator, latent_spec, lambda_cat: float = 1.0,
                lambda_cont: float = 0.1, q_step: str = "g", lambda_iic: float = 0.0,
-               **kwargs):
+               equivariant_codes: str = "", lambda_equivariance: float = 0.0, **kwargs):
     if not latent_spec.codes:
       raise ValueError("InfoGAN needs at least one code: set --codes, e.g. cat:10")
     if discriminator.q_head is None:
@@ -86,11 +108,31 @@ class InfoGAN(GAN):
     if self.lambda_iic and (q_step != "d" or not latent_spec.categorical):
       raise ValueError("--lambda_iic > 0 needs --q_step=d (it trains Q and D's body in the D "
                        "step) and a categorical code")
+    self.lambda_equivariance = float(lambda_equivariance)
+    self.tied_factors = self._tied_factors(latent_spec, equivariant_codes)
+    if self.lambda_equivariance and (q_step != "d" or not self.tied_factors):
+      raise ValueError("--lambda_equivariance > 0 needs --q_step=d and --equivariant_codes "
+                       "naming at least one factor")
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
   @classmethod
   def network_options(cls, config, spec):
     return dict(super().network_options(config, spec), q_dim=spec.q_dim)
+
+  @staticmethod
+  def _tied_factors(spec, equivariant_codes: str):
+    """[(column of the continuous means, factor name)] from ``equivariant_codes``."""
+    names = [n.strip() for n in equivariant_codes.split(",") if n.strip()]
+    width = sum(spec.codes[i].dim for i in spec.continuous)
+    tied = [(j, n) for j, n in enumerate(names) if n != augment.FREE]
+    factors = [n for _, n in tied]
+    if len(names) > width or len(set(factors)) != len(factors) or not (
+        set(factors) <= set(augment.FACTOR_UNITS)):
+      raise ValueError(
+          f"--equivariant_codes={equivariant_codes!r}: name at most {width} factors (one per "
+          f"continuous code dimension), each once, from {sorted(augment.FACTOR_UNITS)} or "
+          f"{augment.FREE!r}")
+    return tied
 
   def serving_networks(self):
     """G, and D (body + Q head) for infer_codes."""
@@ -117,7 +159,7 @@ class InfoGAN(GAN):
 
   # L_I in nats: mi_cat (categorical codes, at most mi_cat_bound = H(c)) and mi_cont.
   summary_groups = {**GAN.summary_groups, "mi_cat": "info", "mi_cat_bound": "info",
-                    "mi_cont": "info", "iic": "info"}
+                    "mi_cont": "info", "iic": "info", "equivariance": "info"}
 
   @property
   def q_in_discriminator_step(self):
@@ -131,6 +173,8 @@ class InfoGAN(GAN):
       names += ("mi_cont",)
     if self.lambda_iic:
       names += ("iic",)
+    if self.lambda_equivariance:
+      names += ("equivariance",)
     return names
 
   def discriminator_step_variables(self):
@@ -174,14 +218,41 @@ class InfoGAN(GAN):
     return penalty, report
 
   def real_terms(self, data, real_q):
-    """-lambda_iic I(c; c') per example on the real batch (module docstring), and the report
-    {"iic": I(c; c') in nats, summed over the categorical codes}; none when lambda_iic is 0.
+    """-lambda_iic I(c; c') + lambda_equivariance E per example on the real batch (module
+    docstring), and the report {"iic": I(c; c') in nats, summed over the categorical codes;
+    "equivariance": E}, each term only when its weight is > 0.
 
-    The transformed copies pass D's body and Q head in training mode as a batch of their own
-    (like the real and the fake batches); the joint P is that of the global batch.
+    Each term's transformed copies pass D's body and Q head in training mode as a batch of
+    their own (like the real and the fake batches); IIC's joint P is that of the global batch.
     """
-    if not self.lambda_iic:
-      return super().real_terms(data, real_q)
+    penalty, report = super().real_terms(data, real_q)
+    if self.lambda_iic:
+      iic_penalty, iic_report = self.invariance_terms(data, real_q)
+      penalty, report = penalty + iic_penalty, dict(report, **iic_report)
+    if self.lambda_equivariance:
+      error = self.equivariance_error(data["image"], real_q)
+      penalty, report = penalty + self.lambda_equivariance * error, dict(
+          report, equivariance=error)
+    return penalty, report
+
+  def equivariance_error(self, images, real_q):
+    """`losses.code_equivariance` [batch] of the tied codes on images [batch, H, W, C], whose
+    Q output is real_q [batch, q_dim]: each image is moved by factor amounts drawn from
+    U(-1, 1) units (from the model's seed generator, for the global batch)."""
+    columns = [j for j, _ in self.tied_factors]
+    factors = [n for _, n in self.tied_factors]
+    shifts = self.sample_global(
+        lambda count, seed: tf.random.stateless_uniform([count, len(factors)], seed, -1.0,
+                                                        1.0), tf.shape(images)[0])
+    moved = augment.affine_warp(images, augment.factor_affine(shifts, factors))
+    other_q = self.discriminator.q(moved, training=True)
+    means = tf.gather(posterior.q_summaries(self.latent_spec, real_q)[1], columns, axis=1)
+    means_other = tf.gather(posterior.q_summaries(self.latent_spec, other_q)[1], columns,
+                            axis=1)
+    return losses.code_equivariance(means, means_other, shifts)
+
+  def invariance_terms(self, data, real_q):
+    """-lambda_iic I(c; c') per example on the real batch and {"iic": I(c; c')}."""
     batch = tf.shape(data["image"])[0]
     other_q = self.discriminator.q(self.transformed(data["image"]), training=True)
     spec = self.latent_spec
