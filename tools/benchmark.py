@@ -131,8 +131,8 @@ def side_by_side(config, variants):
   if FLAGS.peers and (getattr(params, "q_step", "g") != "g"
                       or getattr(params, "lambda_iic", 0.0) > 0):
     sys.exit("Error: the PyTorch peer implements the paper's step (Q learns in the G step, no "
-             "invariance term): add --q_step=g --lambda_iic=0 (and --lambda_cont=0.1) so both "
-             "sides do the same work")
+             "invariance or equivariance term): add --q_step=g --lambda_iic=0 "
+             "--lambda_equivariance=0 (and --lambda_cont=0.1) so both sides do the same work")
   for mode in FLAGS.peers:
     try:
       built[f"torch/{mode}"] = benchmarks.process_step(
