@@ -15,6 +15,7 @@ and conftest.py prints the data source at the end of every run.
 """
 
 import fcntl
+import importlib.util
 import os
 import unittest
 
@@ -85,6 +86,14 @@ def prepare_test_data():
     elif not _prepared(TFDS_DIR):
       for name in DATASETS:
         raw.prepare_from_raw(name, RAW_FILES_DIR, TFDS_DIR, verify_checksums=False)
+
+
+def load_tool(name: str):
+  """The module tools/<name>.py (tools/ is not a package), loaded without running its main."""
+  spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "tools", f"{name}.py"))
+  tool = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(tool)
+  return tool
 
 
 def num_examples(name: str, split: str) -> int:

@@ -30,6 +30,18 @@ def batches(n=16, seed=0):
       {"image": images, "label": rng.integers(0, 10, n)}).batch(8, drop_remainder=True)
 
 
+def d_step_terms(model):
+  """(D-step loss [8], its report, the code penalty [8] of the same fakes) on one test batch,
+  so a term's share of the loss can be checked."""
+  data = next(iter(batches(8)))
+  noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
+  fake = model.generate(noise, codes, training=True)
+  loss, report = model.discriminator_terms(data, codes, fake)
+  _, fake_q = model.discriminator(fake, training=True)
+  penalty, _ = model.code_terms(codes, fake_q)
+  return loss, report, penalty
+
+
 def weights(model):
   return [v.numpy().copy() for v in model.trainable_variables]
 
@@ -110,12 +122,7 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(ValueError, "needs --q_step=d"):
       make_model(lambda_iic=1.0)
     model = make_model(q_step="d", lambda_iic=0.5)
-    data = next(iter(batches(8)))
-    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
-    fake = model.generate(noise, codes, training=True)
-    loss, report = model.discriminator_terms(data, codes, fake)
-    _, fake_q = model.discriminator(fake, training=True)
-    penalty, _ = model.code_terms(codes, fake_q)
+    loss, report, penalty = d_step_terms(model)
     self.assertBetween(float(np.mean(report["iic"])), 0.0, np.log(10))
     self.assertAllClose(loss, report["d_loss"] + penalty - 0.5 * report["iic"], rtol=1e-4,
                         atol=1e-4)
@@ -136,12 +143,7 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(make_model(equivariant_codes=" free , width").tied_factors, [(1, "width")])
     model = make_model(q_step="d", equivariant_codes="rotation,width", lambda_equivariance=0.5)
     self.assertEqual(model.tied_factors, [(0, "rotation"), (1, "width")])
-    data = next(iter(batches(8)))
-    noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
-    fake = model.generate(noise, codes, training=True)
-    loss, report = model.discriminator_terms(data, codes, fake)
-    _, fake_q = model.discriminator(fake, training=True)
-    penalty, _ = model.code_terms(codes, fake_q)
+    loss, report, penalty = d_step_terms(model)
     self.assertNotIn("iic", report)
     self.assertTrue(np.all(report["equivariance"] >= 0.0))
     self.assertAllClose(loss, report["d_loss"] + penalty + 0.5 * report["equivariance"],

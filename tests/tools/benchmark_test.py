@@ -1,7 +1,6 @@
 """The command line tools/benchmark.py, in a subprocess; its measurements,
 tfgan_info.benchmarks, are tested in tests/benchmarks_test.py."""
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,10 +15,7 @@ from tfgan_info.models.infogan import InfoGANParams
 class BenchmarkToolTest(tf.test.TestCase):
 
   def test_a_variant_sets_model_parameters_by_name(self):
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_tool", os.path.join(testutil.ROOT, "tools", "benchmark.py"))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = testutil.load_tool("benchmark")
     params = InfoGANParams()
     self.assertEqual(
         tool.parse_variant("float32/off/lambda_equivariance=0/reuse_fakes=true/reuse", params),

@@ -1,6 +1,5 @@
 """tools/factor_reference.py: each factor moves its own stroke factor on real-like digits."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,14 +10,6 @@ import tensorflow as tf
 from tests import testutil
 
 
-def load_tool():
-  spec = importlib.util.spec_from_file_location(
-      "factor_reference", os.path.join(testutil.ROOT, "tools", "factor_reference.py"))
-  tool = importlib.util.module_from_spec(spec)
-  spec.loader.exec_module(tool)
-  return tool
-
-
 class FactorReferenceTest(tf.test.TestCase):
 
   def test_each_factor_moves_its_own_measure(self):
@@ -26,7 +17,8 @@ class FactorReferenceTest(tf.test.TestCase):
     for i in range(4):  # upright strokes 3 px wide, 16 px tall, and a cross-bar
       x[i, 6:22, 12 + i % 2:15 + i % 2] = 1.0
       x[i, 13:16, 9:19] = 1.0
-    out = load_tool().factor_reference(x, ["rotation", "width", "height"])
+    tool = testutil.load_tool("factor_reference")
+    out = tool.factor_reference(x, ["rotation", "width", "height"])
     self.assertEqual(set(out), {"rotation", "width", "height"})
     self.assertGreater(out["rotation"]["slant"]["correlation"], 0.9)
     self.assertGreater(out["rotation"]["slant"]["change"], 0.2)
