@@ -85,6 +85,15 @@ class ConfigTest(tf.test.TestCase):
       self.assertEqual(config_lib.config_diff(config, config_lib.Config.from_json(
           config.to_json())), [])
 
+  def test_config_of_runs_before_the_generator_statistics_rename(self):
+    # --g_ema_statistics_draws (before 2026-12-06) is read as --g_statistics_draws.
+    d = config_lib.Config().to_dict()
+    del d["runtime"]["g_statistics_draws"]
+    d["runtime"]["g_ema_statistics_draws"] = 123
+    config = config_lib.Config.from_dict(d)
+    self.assertEqual(config.runtime.g_statistics_draws, 123)
+    self.assertFalse(config.runtime.g_recalibrate)
+
   def test_flat_config_of_an_unknown_model_is_refused(self):
     old = flat_dict("infogan_mnist")
     old["model"]["model"] = "vae"

@@ -81,6 +81,21 @@ class EvaluateTest(tf.test.TestCase):
     images, labels = evaluate.generate_samples(loaded, 300)
     probs = tf.nn.softmax(clf(images, training=False)).numpy()
     self.assertAllClose(results["conditional_accuracy"], (probs.argmax(1) == labels).mean())
+    self.assertEqual(results["classifier_fid_sets"], [results["classifier_fid"]])
+
+    # Two sets of samples (seeds 0 and 1): the first is the one above, the means and the
+    # conditional accuracy cover both, and the FID of the second set is its own.
+    two = evaluate.evaluate(model_dir, batch_size=1000, classifier_dir=classifier_dir,
+                            num_samples=300, sample_sets=2)
+    self.assertEqual(two["sample_sets"], 2)
+    self.assertAllClose(two["classifier_fid_sets"][0], results["classifier_fid"])
+    self.assertNotAllClose(two["classifier_fid_sets"][1], results["classifier_fid"])
+    self.assertAllClose(two["classifier_fid"], np.mean(two["classifier_fid_sets"]))
+    self.assertAllClose(two["classifier_score"], np.mean(two["classifier_score_sets"]))
+    more, more_labels = evaluate.generate_samples(loaded, 300, seed=1)
+    more_probs = tf.nn.softmax(clf(more, training=False)).numpy()
+    hits = np.concatenate([probs.argmax(1) == labels, more_probs.argmax(1) == more_labels])
+    self.assertAllClose(two["conditional_accuracy"], hits.mean())
 
   def test_ss_infogan_reports_unmatched_q_ss_accuracy(self):
     model_dir = os.path.join(self.get_temp_dir(), "ss_run")

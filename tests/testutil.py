@@ -104,11 +104,11 @@ def num_examples(name: str, split: str) -> int:
 
 def tiny_config(model_dir: str, **runtime) -> Config:
   """A config of a few steps on the test MNIST, small batch, no XLA (fast to trace), and
-  one batch of 16 real images (or prior draws, for an averaged G) for the export's
-  batch-norm statistics."""
+  one batch of 16 real images (or prior draws, for a G whose statistics are recomputed) for
+  the export's batch-norm statistics."""
   rt = dict(model_dir=model_dir, train_steps=4, steps_per_epoch=2, checkpoint_every=2,
             summary_every=1, image_every=2, jit_compile=False, verbose=0,
-            bn_recalibration_images=16, g_ema_statistics_draws=16)
+            bn_recalibration_images=16, g_statistics_draws=16)
   rt.update(runtime)
   return Config().replace(
       data=dict(batch_size=8, raw_data_dir=RAW_DATA_DIR, data_dir=TFDS_DIR,

@@ -293,7 +293,7 @@ class TrainLibTest(tf.test.TestCase):
       expected = now if expected is None else [0.5 * e + 0.5 * w
                                                for e, w in zip(expected, now)]
     raw = [v.numpy().copy() for v in model.generator.weights]
-    served = train_lib.generator_average(model, config)
+    served = train_lib.served_generator(model, config)
     self.assertIsNot(served, model)
     trainable = {id(v) for v in model.generator.trainable_variables}
     averaged = iter(expected)
@@ -312,13 +312,41 @@ class TrainLibTest(tf.test.TestCase):
     self.assertEqual(draws[0].shape[0], 16)
     self.assertAllClose(served.generate(*draws, training=False),
                         served.generate(*draws, training=True), rtol=1e-4, atol=1e-5)
-    kept = train_lib.generator_average(model, config.replace(
-        runtime={"g_ema_statistics_draws": 0}))
+    kept = train_lib.served_generator(model, config.replace(
+        runtime={"g_statistics_draws": 0}))
     for ours, theirs in zip(kept.generator.non_trainable_weights,
                             model.generator.non_trainable_weights, strict=True):
       self.assertAllEqual(ours.numpy(), theirs.numpy())  # those of training
     plain = config.replace(optimizer={"g_ema": 0.0})
-    self.assertIs(train_lib.generator_average(model, plain), model)
+    self.assertIs(train_lib.served_generator(model, plain), model)
+
+  def test_export_can_recompute_the_trained_generators_statistics(self):
+    # --g_recalibrate without --g_ema: the copy keeps G's trained weights, its batch-norm
+    # statistics become those of the draws (inference mode then matches training mode on
+    # them), and the trained model keeps the moving averages of training.
+    config = testutil.tiny_config(self.get_temp_dir(), g_recalibrate=True).replace(
+        model={"model": "gan", "codes": ""})
+    model = train_lib.compile_model(train_lib.build_model(config), config)
+    for batch in train_lib.train_dataset(config).take(2):
+      model.train_step(batch)
+    before = [v.numpy().copy() for v in model.generator.weights]
+    served = train_lib.served_generator(model, config)
+    self.assertIsNot(served, model)
+    for ours, theirs in zip(served.generator.trainable_variables,
+                            model.generator.trainable_variables, strict=True):
+      self.assertAllEqual(ours.numpy(), theirs.numpy())
+    for v, b in zip(model.generator.weights, before, strict=True):
+      self.assertAllEqual(v.numpy(), b)
+    (draws,) = list(train_lib.generator_draws(served, config))
+    self.assertAllClose(served.generate(*draws, training=False),
+                        served.generate(*draws, training=True), rtol=1e-4, atol=1e-5)
+    self.assertNotAllClose(model.generate(*draws, training=False),
+                           model.generate(*draws, training=True))
+    # Off by default, and with no draws: the trained model itself is served.
+    self.assertIs(train_lib.served_generator(
+        model, config.replace(runtime={"g_recalibrate": False})), model)
+    self.assertIs(train_lib.served_generator(
+        model, config.replace(runtime={"g_statistics_draws": 0})), model)
 
   def test_the_data_stream_continues_at_the_resumed_step(self):
     config = testutil.tiny_config("")

@@ -122,10 +122,14 @@ class RuntimeConfig:
       20000, "Real training images from which the export recomputes the batch-norm "
       "statistics of the networks a model declares as serving real images (a Q head and "
       "the body under it); 0: serve the moving averages of training.", lower=0)
-  g_ema_statistics_draws: int = P.field(
-      10000, "With --g_ema > 0: prior draws from which the export recomputes the batch-norm "
-      "statistics of the averaged generator (its moving averages were kept for the raw "
-      "weights); 0: serve those moving averages.", lower=0)
+  g_statistics_draws: int = P.field(
+      10000, "Prior draws from which the export recomputes the served generator's batch-norm "
+      "statistics: the averaged generator's (--g_ema > 0), or with --g_recalibrate the raw "
+      "one's; 0: serve the moving averages of training.", lower=0)
+  g_recalibrate: bool = P.field(
+      False, "Without --g_ema: recompute the raw generator's batch-norm statistics on "
+      "--g_statistics_draws prior draws before export (precise batch norm: the moving "
+      "averages of training lag behind the weights); false: serve the moving averages.")
   export_weights: str = P.field(
       "float32", "Weights of the SavedModel: float32 (as trained), or bfloat16 (half the bytes "
       "a batch-1 call streams; float32 inputs and outputs).", choices=("float32", "bfloat16"))
@@ -209,6 +213,11 @@ class Config:
     if "precision" not in d.get("runtime", {"precision": None}):
       # Written before --precision existed (2026-12-01): those runs trained in float32.
       d = dict(d, runtime=dict(d["runtime"], precision="float32"))
+    if "g_ema_statistics_draws" in d.get("runtime", {}):
+      # Named --g_ema_statistics_draws before 2026-12-06 (only the averaged G was recomputed).
+      runtime = dict(d["runtime"])
+      runtime["g_statistics_draws"] = runtime.pop("g_ema_statistics_draws")
+      d = dict(d, runtime=runtime)
     parts = {}
     for name, section_cls, _ in SECTIONS:
       parts[name] = _section(name, section_cls, d.get(name, {}))
@@ -283,7 +292,8 @@ RESUMABLE_FIELDS = frozenset({
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "xla_on_cpu",
     "strategy", "fused_adam", "auto_bf16_on_cpu",
-    "export_name", "export_weights", "bn_recalibration_images", "g_ema_statistics_draws"})
+    "export_name", "export_weights", "bn_recalibration_images", "g_statistics_draws",
+    "g_recalibrate"})
 
 
 def run_identity(config: Config) -> Dict[str, Any]:

@@ -75,6 +75,12 @@ def define_flags():
   flags.DEFINE_integer("num_samples", 10000, "Generated images for sample metrics.",
                        lower_bound=0)
   flags.DEFINE_integer("seed", 0, "Seed of the generated samples.")
+  flags.DEFINE_integer("sample_sets", 1,
+                       "Independent sets of --num_samples generated images (sample seeds "
+                       "--seed, --seed + 1, ...): classifier_fid and classifier_score are "
+                       "their means, the per-set values are listed (the FID of one set of "
+                       "10,000 moves by a few tenths with the seed, BUILD.md \"Issue 17\").",
+                       lower_bound=1)
   flags.DEFINE_boolean("inception", True,
                        "Also compute the standard FID/IS with InceptionV3 (needs its ImageNet "
                        "weights: download or --inception_weights).")
@@ -292,12 +298,16 @@ def stroke_factor_traversals(loaded, spec, draws: int = 500,
 
 def sample_quality(loaded, test_images, load_train_images, classifier, num_samples: int,
                    seed: int, inception: bool, inception_weights: str, inception_samples: int,
-                   batch_size: int = 500):
+                   batch_size: int = 500, sample_sets: int = 1):
   """The sample-quality entries of the metrics dict (see the module docstring).
 
   ``classifier`` is `load_classifier`'s (path, FeatureFn or None, note);
   ``load_train_images()`` returns the real training images of the reference FID; it is only
-  called when the domain classifier exists.
+  called when the domain classifier exists. With ``sample_sets`` > 1 the classifier metrics
+  are the means over that many sets of ``num_samples`` images (seeds ``seed``, ``seed`` + 1,
+  ...), each set's values listed under classifier_fid_sets / classifier_score_sets (one
+  value for one set); the conditional accuracy counts every set's images, the InceptionV3
+  metrics the first set's.
   """
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
@@ -308,12 +318,24 @@ def sample_quality(loaded, test_images, load_train_images, classifier, num_sampl
   if fn is not None:
     # Each image set goes through the classifier once.
     test_f, test_p = sq.batched_features(fn, test_images, batch_size)
-    gen_f, gen_p = sq.batched_features(fn, generated, batch_size)
     train_f, _ = sq.batched_features(fn, load_train_images(), batch_size)
-    score = metrics.compute_inception_score(gen_p)
-    results.update(classifier=path, num_generated=len(generated),
-                   classifier_fid=metrics.compute_fid(test_f, gen_f)["fid"],
-                   classifier_score=score["score"], classifier_score_std=score["score_std"])
+    fids, scores, all_p, all_labels = [], [], [], []
+    for k in range(sample_sets):
+      images, set_labels = ((generated, labels) if k == 0 else
+                            generate_samples(loaded, num_samples, seed + k, batch_size))
+      gen_f, gen_p = sq.batched_features(fn, images, batch_size)
+      fids.append(metrics.compute_fid(test_f, gen_f)["fid"])
+      scores.append(metrics.compute_inception_score(gen_p))
+      all_p.append(gen_p)
+      all_labels.append(set_labels)
+    gen_p = np.concatenate(all_p)
+    results.update(classifier=path, num_generated=len(generated), sample_sets=sample_sets,
+                   classifier_fid=float(np.mean(fids)), classifier_fid_sets=fids,
+                   classifier_score=float(np.mean([s["score"] for s in scores])),
+                   classifier_score_sets=[s["score"] for s in scores],
+                   classifier_score_std=float(np.mean([s["score_std"] for s in scores])))
+    if labels is not None:
+      labels = np.concatenate(all_labels)
     # References from real data: train images against the test set, and the test set's score.
     results["real_train_classifier_fid"] = metrics.compute_fid(test_f, train_f)["fid"]
     results["real_test_classifier_score"] = metrics.compute_inception_score(test_p)["score"]
@@ -339,7 +361,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
              num_samples: int = 10000, seed: int = 0, inception: bool = False,
              inception_weights: str = "imagenet", inception_samples: int = 10000,
              probe_labels=(100, 1000), disentanglement_points: int = 10000,
-             disentanglement_eval_points: int = 5000, export_name: str = ""):
+             disentanglement_eval_points: int = 5000, export_name: str = "",
+             sample_sets: int = 1):
   """Computes the metrics of the run in ``model_dir`` and writes results/metrics.json.
 
   Args:
@@ -358,6 +381,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     disentanglement_points, disentanglement_eval_points: training / evaluation points of each
       disentanglement metric.
     export_name: the export to evaluate ("" = the run's `Config.export_name`).
+    sample_sets: independent sets of ``num_samples`` images whose classifier metrics are
+      averaged (`sample_quality`).
 
   Returns:
     The metrics dict.
@@ -450,7 +475,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   if num_samples and "sample" in signatures:
     results.update(sample_quality(
         loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,
-        num_samples, seed, inception, inception_weights, inception_samples, batch_size))
+        num_samples, seed, inception, inception_weights, inception_samples, batch_size,
+        sample_sets))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = results_path(model_dir)
@@ -485,7 +511,8 @@ def main(argv):
                        FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
                        FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
                        probe_labels, FLAGS.disentanglement_points,
-                       FLAGS.disentanglement_eval_points, FLAGS.export_name)
+                       FLAGS.disentanglement_eval_points, FLAGS.export_name,
+                       FLAGS.sample_sets)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

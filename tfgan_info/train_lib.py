@@ -117,43 +117,57 @@ def recalibrated(model, config: Config):
   return copy
 
 
-def generator_average(model, config: Config):
-  """``model``, or with --g_ema > 0 a copy whose generator holds the exponential moving
-  average of its trainable weights that G's optimizer kept (Keras ``use_ema``; Yazici et al.
-  2019: theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update). The copy's
-  generator batch-norm statistics are recomputed on --g_ema_statistics_draws prior draws
-  (`generator_draws`, the model's ``generator_statistics``): the moving averages of training
-  describe the raw weights' activations, not the average's (measured in BUILD.md, "Issue
-  19"). The trained model (and its checkpoints) keep the raw weights and statistics
-  (docs/design.md, "Exports").
+def served_generator(model, config: Config):
+  """``model``, or a copy of it holding the generator the export serves.
+
+  - With --g_ema > 0 the copy's generator holds the exponential moving average of its
+    trainable weights that G's optimizer kept (Keras ``use_ema``; Yazici et al. 2019:
+    theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update), and its batch-norm
+    statistics are recomputed on --g_statistics_draws prior draws (`generator_draws`, the
+    model's ``generator_statistics``): the moving averages of training describe the raw
+    weights' activations, not the average's (measured in BUILD.md, "Issue 19").
+  - Otherwise, with --g_recalibrate, the copy keeps the raw weights and only its batch-norm
+    statistics are recomputed on those draws ("precise" statistics of the final weights, Ioffe
+    & Szegedy 2015, Alg. 2; the moving averages lag behind weights that still move; measured
+    on InfoGAN in BUILD.md, "Issue 17").
+
+  The trained model (and its checkpoints) keep the raw weights and statistics (docs/design.md,
+  "Exports").
 
   Raises:
     ValueError: if --g_ema > 0 and the model has no "g" player.
   """
-  if not config.optimizer.g_ema:
+  rc = config.runtime
+  averaged = bool(config.optimizer.g_ema)
+  if not averaged and not (rc.g_recalibrate and rc.g_statistics_draws):
     return model
-  if "g" not in model.players:
+  if averaged and "g" not in model.players:
     raise ValueError(f"--g_ema needs a model with a generator player 'g', not "
                      f"{model.players}")
-  averages = generator_averages(model.optimizers["g"])
-  copy = copy_model(model, config, config.runtime.precision)
-  for ours, theirs in zip(copy.generator.weights, model.generator.weights, strict=True):
-    if id(theirs) in averages:
-      ours.assign(tf.cast(averages[id(theirs)], ours.dtype))
+  statistics = model.generator_statistics()
+  if not averaged and (statistics is None or not statistics[0]):
+    return model  # no generator fed from the priors, or one without batch norm
+  copy = copy_model(model, config, rc.precision)
+  if averaged:
+    averages = generator_averages(model.optimizers["g"])
+    for ours, theirs in zip(copy.generator.weights, model.generator.weights, strict=True):
+      if id(theirs) in averages:
+        ours.assign(tf.cast(averages[id(theirs)], ours.dtype))
   statistics = copy.generator_statistics()
-  if config.runtime.g_ema_statistics_draws and statistics is not None and statistics[0]:
+  if rc.g_statistics_draws and statistics is not None and statistics[0]:
     bn_layers, forward = statistics
     used = normalization.recalibrate(bn_layers, forward, generator_draws(copy, config))
-    logging.info("Recomputed the statistics of the averaged generator's %d batch-norm layers "
-                 "on %d batches of prior draws", len(bn_layers), used)
+    logging.info("Recomputed the statistics of the %s generator's %d batch-norm layers on %d "
+                 "batches of prior draws", "averaged" if averaged else "trained",
+                 len(bn_layers), used)
   return copy
 
 
 def generator_draws(model, config: Config, batch_size: int = 500):
-  """--g_ema_statistics_draws prior draws (noise [b, noise_dim], codes [b, code_dim]) in
+  """--g_statistics_draws prior draws (noise [b, noise_dim], codes [b, code_dim]) in
   whole batches of ``batch_size`` (at least one), from stateless seeds (--seed, i): the
   model's own seed generator is not advanced."""
-  size, count = whole_batches(config.runtime.g_ema_statistics_draws, batch_size)
+  size, count = whole_batches(config.runtime.g_statistics_draws, batch_size)
   return (model.latent_spec.sample(size, tf.constant([config.runtime.seed, i]))
           for i in range(count))
 
@@ -541,7 +555,7 @@ def run(config: Config):
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   out_dir = distribute.worker_dir(rc.model_dir, strategy)
   name = config.export_name
-  served = serving_model(recalibrated(generator_average(model, attempt), attempt), attempt)
+  served = serving_model(recalibrated(served_generator(model, attempt), attempt), attempt)
   path = export_lib.export(served, out_dir, name, done)
   if chief:
     if done > step:

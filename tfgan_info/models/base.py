@@ -114,9 +114,9 @@ class TwoPlayerModel(keras.Model):
   def generator_statistics(self):
     """The generator's batch-norm layers and fn((noise [batch, noise_dim], codes [batch,
     code_dim])) that runs them in training mode on prior draws: (layers, fn), or None (the
-    default: no generator fed from the priors). `train_lib.generator_average` recomputes
-    these statistics for the weight-averaged generator it exports (docs/design.md,
-    "Exports")."""
+    default: no generator fed from the priors). `train_lib.served_generator` recomputes
+    these statistics for the weight-averaged generator it exports, or with --g_recalibrate
+    for the trained one (docs/design.md, "Exports")."""
     return None
 
   def serving_signatures(self) -> Dict[str, tf.types.experimental.GenericFunction]:
