@@ -66,6 +66,16 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(parse("ssinfogan_mnist", "--q_step=g").params.q_step, "g")
     self.assertEqual(parse("age_mnist", "--lambda_z=5").params.lambda_z, 5.0)
 
+  def test_infogan_mnist_decays_its_learning_rates_and_recomputes_gs_statistics(self):
+    # BUILD.md "Issue 17, sample quality": the last 2000 of 6000 steps at 0.3x, and the
+    # export's G with statistics of prior draws; other configs keep the moving averages.
+    config = parse("infogan_mnist")
+    self.assertEqual((config.optimizer.lr_decay_steps, config.optimizer.lr_decay_rate,
+                      config.runtime.train_steps), (4000, 0.3, 6000))
+    self.assertTrue(config.runtime.g_recalibrate)
+    self.assertFalse(parse("infogan_mnist_openai").runtime.g_recalibrate)
+    self.assertEqual(parse("infogan_mnist_openai").optimizer.lr_decay_steps, 0)
+
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
@@ -101,7 +111,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
         # draws (tests/train_lib_test.py checks what they compute).
         runtime=dict(model_dir=os.path.join(self.get_temp_dir(), name), train_steps=1,
                      steps_per_epoch=1, jit_compile=False, verbose=0,
-                     bn_recalibration_images=16, g_ema_statistics_draws=16))
+                     bn_recalibration_images=16, g_statistics_draws=16))
     model, path = train_lib.run(config)
     self.assertEqual(int(model.step_optimizer.iterations), 1)
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))

@@ -38,12 +38,12 @@ def run_cli(module, *args, env=None):
 
 # A real InfoGAN MNIST run, small: 48 steps of batch 8, epochs of 7 steps (so restarts land
 # mid-epoch), a checkpoint every 4 steps, summaries every step, the export's batch-norm
-# statistics from 64 real images.
+# statistics from 64 real images (D's) and 64 prior draws (G's: the config's --g_recalibrate).
 TINY_RUN = ["--flagfile=configs/infogan_mnist.cfg", f"--raw_data_dir={testutil.RAW_DATA_DIR}",
             f"--data_dir={testutil.TFDS_DIR}", "--batch_size=8", "--shuffle_buffer=256",
             "--train_steps=48", "--steps_per_epoch=7", "--checkpoint_every=4",
             "--summary_every=1", "--image_every=24", "--jit_compile=false", "--verbose=0",
-            "--bn_recalibration_images=64"]
+            "--bn_recalibration_images=64", "--g_statistics_draws=64"]
 
 
 def checkpoint_step(model_dir) -> int:
