@@ -107,6 +107,17 @@ class ConfigTest(tf.test.TestCase):
     self.assertEqual(config_lib.Config.from_json(config.to_json()), config)
     self.assertEqual(config_lib.config_diff(config, config.replace(data={"direction": "AtoB"})),
                      ["data.direction"])  # another direction is another run
+
+  def test_the_decay_rate_is_part_of_a_run_only_with_a_decay(self):
+    config = config_lib.Config()
+    self.assertEqual(config.optimizer.lr_decay_steps, 0)
+    self.assertEqual(config_lib.config_diff(config, config.replace(
+        optimizer={"lr_decay_rate": 0.3})), [])
+    decayed = config.replace(optimizer={"lr_decay_steps": 4000})
+    self.assertEqual(config_lib.config_diff(decayed, decayed.replace(
+        optimizer={"lr_decay_rate": 0.3})), ["optimizer.lr_decay_rate"])
+    self.assertEqual(config_lib.config_diff(config, decayed), ["optimizer.lr_decay_rate",
+                                                                "optimizer.lr_decay_steps"])
     with self.assertRaisesRegex(ValueError, "Unknown dataset 'imagenet'"):
       config_lib.DataConfig(dataset="imagenet")
     with self.assertRaisesRegex(ValueError, "is for paired datasets"):

@@ -301,6 +301,8 @@ def run_identity(config: Config) -> Dict[str, Any]:
   d = config.to_dict()
   d["runtime"] = {k: v for k, v in d["runtime"].items() if k not in RESUMABLE_FIELDS}
   d["data"] = {k: v for k, v in d["data"].items() if k not in ("data_dir", "raw_data_dir")}
+  if not d["optimizer"]["lr_decay_steps"]:
+    del d["optimizer"]["lr_decay_rate"]  # unused without a decay
   return d
 
 
