@@ -139,23 +139,22 @@ def served_generator(model, config: Config):
   """
   rc = config.runtime
   averaged = bool(config.optimizer.g_ema)
-  if not averaged and not (rc.g_recalibrate and rc.g_statistics_draws):
-    return model
   if averaged and "g" not in model.players:
     raise ValueError(f"--g_ema needs a model with a generator player 'g', not "
                      f"{model.players}")
   statistics = model.generator_statistics()
-  if not averaged and (statistics is None or not statistics[0]):
-    return model  # no generator fed from the priors, or one without batch norm
+  # Draws to take and batch-norm layers to take them with (a generator fed from the priors).
+  recompute = bool(rc.g_statistics_draws and statistics is not None and statistics[0])
+  if not averaged and not (rc.g_recalibrate and recompute):
+    return model
   copy = copy_model(model, config, rc.precision)
   if averaged:
     averages = generator_averages(model.optimizers["g"])
     for ours, theirs in zip(copy.generator.weights, model.generator.weights, strict=True):
       if id(theirs) in averages:
         ours.assign(tf.cast(averages[id(theirs)], ours.dtype))
-  statistics = copy.generator_statistics()
-  if rc.g_statistics_draws and statistics is not None and statistics[0]:
-    bn_layers, forward = statistics
+  if recompute:
+    bn_layers, forward = copy.generator_statistics()
     used = normalization.recalibrate(bn_layers, forward, generator_draws(copy, config))
     logging.info("Recomputed the statistics of the %s generator's %d batch-norm layers on %d "
                  "batches of prior draws", "averaged" if averaged else "trained",
