@@ -1,5 +1,8 @@
+import gc
 import os
 import sys
+
+import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -17,6 +20,15 @@ from tests import testutil  # noqa: E402  pylint: disable=g-import-not-at-top,wr
 
 # The tfds folder every test reads: built once (from the real files or synthetic ones).
 testutil.prepare_test_data()
+
+
+@pytest.fixture(autouse=True)
+def _release_models():
+  """Frees the models a test trained once it ends (`testutil.release_traced_graphs`), so a
+  test process's memory does not grow with every test (BUILD.md, "Tests")."""
+  yield
+  if testutil.release_traced_graphs():
+    gc.collect()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -28,7 +28,8 @@ DRIVERS = ("tfgan_info.train", "tfgan_info.train_lib", "tfgan_info.callbacks",
            "tfgan_info.config")
 FOUNDATIONS = ("data", "metrics", "networks", "losses.py", "latents.py", "console.py",
                "distribute.py", "timing.py", "params.py", "grids.py", "posterior.py",
-               "signatures.py", "precision.py", "augment.py", "optimizers.py")
+               "signatures.py", "precision.py", "augment.py", "optimizers.py", "locks.py",
+               "disk.py", "checkpoints.py")
 # The modules every model goes through: they may loop over the registry and over what a
 # model declares, but never name a model nor probe one with hasattr (docs/design.md,
 # convention 13).

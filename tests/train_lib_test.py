@@ -1,11 +1,23 @@
+import contextlib
 import dataclasses
+import errno
+import io
 import json
 import os
+import shutil
+import tempfile
+from unittest import mock
 
 import numpy as np
 import tensorflow as tf
 
+from tests import checkpoints_test
 from tests import testutil
+from tfgan_info import checkpoints
+from tfgan_info import disk
+from tfgan_info import evaluate
+from tfgan_info import export as export_lib
+from tfgan_info import locks
 from tfgan_info import config as config_lib
 from tfgan_info import train_lib
 from tfgan_info.networks import normalization
@@ -154,7 +166,7 @@ class TrainLibTest(tf.test.TestCase):
     self.assertAllEqual(mod.seed_generator.state, start.seed_generator.state)
     self.assertEqual(int(start.g_optimizer.iterations), int(mod.g_optimizer.iterations))
     self.assertEqual(int(start.h_optimizer.iterations), 0)
-    line = train_lib.describe_init(
+    line = checkpoints.describe_init(
         "ckpt-3", ["h_optimizer/_iterations/.ATTRIBUTES/VARIABLE_VALUE",
                    "h_optimizer/_variables/1/.ATTRIBUTES/VARIABLE_VALUE",
                    "model/pair_classifier/layers/0/u/.ATTRIBUTES/VARIABLE_VALUE"], [])
@@ -422,6 +434,118 @@ class TrainLibTest(tf.test.TestCase):
     model = train_lib.build_model(base.replace(model=dict(model="ssinfogan")))
     self.assertEqual(model.discriminator.q_head.output_shape, (None, 12))
 
+
+
+class SharedFolderFaultsTest(tf.test.TestCase):
+  """A run folder or a disk shared with others: a checkpoint that cannot be read, a full
+  disk (docs/design.md, "Shared folders"). On a 0.65 MB DCGAN."""
+
+  @classmethod
+  def setUpClass(cls):
+    super().setUpClass()
+    cls.root = tempfile.mkdtemp(prefix="faults_")
+    clean, _ = train_lib.run(testutil.tiny_dcgan_config(os.path.join(cls.root, "clean")))
+    cls.clean = [w.numpy() for w in clean.weights]  # 4 steps, never interrupted
+
+  @classmethod
+  def tearDownClass(cls):
+    shutil.rmtree(cls.root, ignore_errors=True)
+    super().tearDownClass()
+
+  def assertSameAsClean(self, model):
+    self.assertEqual(model_step(model), 4)
+    for a, b in zip(self.clean, [w.numpy() for w in model.weights], strict=True):
+      self.assertAllEqual(a, b)
+
+  def test_unreadable_checkpoints_and_exports_fall_back_to_the_newest_readable(self):
+    model_dir = os.path.join(self.get_temp_dir(), "corrupt")
+    config = testutil.tiny_dcgan_config(model_dir, verbose=1)
+    train_lib.run(config.replace(runtime={"train_steps": 2}))
+    train_lib.run(config)  # ckpt-2, ckpt-4 and the exports of steps 2 and 4
+    checkpoints_test.damage(os.path.join(model_dir, "checkpoints", "ckpt-4"), "truncate")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+      model, _ = train_lib.run(config)
+    self.assertRegex(out.getvalue().splitlines()[0],
+                     r"^Moved unreadable checkpoint ckpt-4 to .*/checkpoints/unreadable/ \(.*"
+                     r"ckpt-4.data-00000-of-00001 cannot be read: .*\); resuming from ckpt-2$")
+    self.assertSameAsClean(model)  # steps 3 and 4 again: nothing lost
+    # Readers take no lock: evaluate reads a folder a training process holds, and passes
+    # over an export it cannot load.
+    shard = tf.io.gfile.glob(os.path.join(model_dir, "export", "*", "4", "variables",
+                                          "variables.data-*"))[0]
+    with open(shard, "r+b") as f:
+      f.truncate(100)
+    err = io.StringIO()
+    with locks.run_folder(model_dir), contextlib.redirect_stderr(err):
+      results = evaluate.evaluate(model_dir, num_samples=0, batch_size=100)
+    self.assertEqual(os.path.basename(results["export"]), "2")
+    self.assertRegex(err.getvalue(), r"Note: Passed over unreadable export .*/4 \(.*\); "
+                     r"using .*/2")
+    # None readable: one error naming the file, nothing moved.
+    for step in (2, 4):
+      checkpoints_test.damage(os.path.join(model_dir, "checkpoints", f"ckpt-{step}"),
+                              "delete_shard")
+    with self.assertRaisesRegex(checkpoints.UnreadableCheckpointError,
+                                r"^No readable checkpoint in .*/checkpoints: .*ckpt-4.data-"
+                                r"00000-of-00001 is missing; restore the file from a copy"):
+      train_lib.run(config)
+
+  def full_disk_run(self, name, target, attribute, fail):
+    """Runs 4 steps with ``target.attribute`` replaced by ``fail(original, *args)``;
+    returns (model_dir, the `disk.DiskFullError`)."""
+    model_dir = os.path.join(self.get_temp_dir(), name)
+    original = getattr(target, attribute)
+
+    def replaced(*args, **kwargs):
+      return fail(original, *args, **kwargs)
+    with mock.patch.object(target, attribute, replaced):
+      with self.assertRaises(disk.DiskFullError) as raised:
+        train_lib.run(testutil.tiny_dcgan_config(model_dir))
+    return model_dir, raised.exception
+
+  def test_a_full_disk_stops_with_one_line_and_loses_nothing(self):
+    def save(original, manager, checkpoint_number=None, **kwargs):
+      if checkpoint_number == 4:  # half a checkpoint written, then the disk is full
+        os.makedirs(os.path.join(manager.directory, "ckpt-4_temp"))
+        with open(os.path.join(manager.directory, "ckpt-4.index"), "w") as f:
+          f.write("half")
+        raise tf.errors.ResourceExhaustedError(
+            None, None, ".../ckpt-4_temp/part-00000-of-00001.data-00000-of-00001.tempstate"
+            "123; No space left on device [Op:SaveV2]")
+      return original(manager, checkpoint_number=checkpoint_number, **kwargs)
+    model_dir, error = self.full_disk_run("checkpoint", tf.train.CheckpointManager, "save",
+                                          save)
+    self.assertRegex(str(error), rf"^No space left on device writing checkpoint 4 to "
+                     rf"{model_dir}/checkpoints; the last complete checkpoint is "
+                     rf"{model_dir}/checkpoints/ckpt-2 \(step 2\): free space and rerun the "
+                     r"same command to resume from it$")
+    self.assertCountEqual(os.listdir(os.path.join(model_dir, "checkpoints")),
+                          ["checkpoint", "ckpt-2.index", "ckpt-2.data-00000-of-00001"])
+    model, _ = train_lib.run(testutil.tiny_dcgan_config(model_dir))
+    self.assertSameAsClean(model)
+
+    def scalar(original, name, *args, **kwargs):
+      if tf.summary.experimental.get_step() == 3:
+        raise tf.errors.UnknownError(None, None, "events.out: No space left on device")
+      return original(name, *args, **kwargs)
+    model_dir, error = self.full_disk_run("summary", tf.summary, "scalar", scalar)
+    self.assertRegex(str(error), r"^No space left on device writing the TensorBoard scalars "
+                     rf"to {model_dir}/logs/train; the last complete checkpoint is "
+                     r".*/ckpt-2 \(step 2\)")
+
+    class HalfWritten:
+      def write_out(self, path, **kwargs):
+        del kwargs
+        os.makedirs(os.path.join(path, "variables"))
+        raise OSError(errno.ENOSPC, "No space left on device")
+    model_dir, error = self.full_disk_run("export", export_lib, "build_archive",
+                                          lambda original, model: HalfWritten())
+    self.assertRegex(str(error), r"^No space left on device writing the SavedModel of step 4 "
+                     rf"to {model_dir}/export/gan; the last complete checkpoint is .*/ckpt-4 ")
+    self.assertEqual(os.listdir(os.path.join(model_dir, "export", "gan")), [])  # no .tmp
+    _, path = train_lib.run(testutil.tiny_dcgan_config(model_dir))  # exports, trains nothing
+    self.assertEqual(os.listdir(os.path.dirname(path)), ["4"])
 
 if __name__ == "__main__":
   tf.test.main()

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -16,6 +17,7 @@ from absl.testing import parameterized
 
 from tests import testutil
 from tests.configs_test import working_dir
+from tfgan_info import locks
 from tfgan_info import train
 from tfgan_info import train_lib
 
@@ -44,6 +46,14 @@ TINY_RUN = ["--flagfile=configs/infogan_mnist.cfg", f"--raw_data_dir={testutil.R
             "--train_steps=48", "--steps_per_epoch=7", "--checkpoint_every=4",
             "--summary_every=1", "--image_every=24", "--jit_compile=false", "--verbose=0",
             "--bn_recalibration_images=64", "--g_statistics_draws=64"]
+
+# A DCGAN of width 8 (0.65 MB checkpoints) on the same data, for the shared-folder faults.
+TINY_DCGAN = ["--flagfile=configs/dcgan_mnist.cfg", "--width=8", "--noise_dim=8",
+              f"--raw_data_dir={testutil.RAW_DATA_DIR}", f"--data_dir={testutil.TFDS_DIR}",
+              "--batch_size=8", "--shuffle_buffer=256", "--steps_per_epoch=7",
+              "--checkpoint_every=2", "--summary_every=1", "--image_every=2",
+              "--jit_compile=false", "--verbose=0", "--bn_recalibration_images=16",
+              "--g_statistics_draws=16"]
 
 
 def checkpoint_step(model_dir) -> int:
@@ -221,6 +231,72 @@ class FaultToleranceTest(tf.test.TestCase):
     for name, value in checkpoint_values(model_dir).items():
       self.assertTrue(np.isfinite(value).all(), name)
     self.assertFalse(os.path.exists(os.path.join(model_dir, "export")))
+
+
+class SharedFolderTest(tf.test.TestCase):
+  """Runs that share a machine or a disk (docs/design.md, "Shared folders")."""
+
+  def test_a_folder_in_use_is_refused_and_a_killed_holder_does_not_block(self):
+    model_dir = os.path.join(self.get_temp_dir(), "in_use")
+    holder = subprocess.Popen([sys.executable, "-m", "tfgan_info.train", *TINY_DCGAN,
+                               f"--model_dir={model_dir}", "--train_steps=100000"],
+                              cwd=testutil.ROOT, env=cli_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+      lock = os.path.join(model_dir, locks.RUN_LOCK)
+      deadline = time.time() + 240
+      while f'"pid": {holder.pid},' not in (open(lock).read() if os.path.exists(lock)
+                                            else ""):
+        self.assertIsNone(holder.poll(), "the first run ended")
+        self.assertLess(time.time(), deadline, "the first run never took the folder")
+        time.sleep(0.1)
+      second = run_cli("tfgan_info.train", *TINY_DCGAN, f"--model_dir={model_dir}",
+                       "--train_steps=100000")
+    finally:
+      holder.kill()  # SIGKILL: the OS drops its lock
+      holder.wait()
+    self.assertEqual(second.returncode, 1)
+    self.assertNotIn("Traceback", second.stderr)
+    self.assertRegex(second.stderr.strip().splitlines()[-1],
+                     rf"^Error: {model_dir} is in use by another training run \(pid "
+                     rf"{holder.pid} on [^,]+, since [^)]+\): wait for it to finish or stop it "
+                     r"\(Ctrl-C or kill PID saves a checkpoint\), or use another --model_dir$")
+    with locks.run_folder(model_dir):  # free again
+      pass
+
+  def test_a_full_disk_is_one_line_and_the_rerun_resumes(self):
+    mount = tempfile.mkdtemp(dir=self.get_temp_dir())
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs",
+                                            mount], capture_output=True).returncode:
+      self.skipTest("mounting a small tmpfs needs root")
+    self.addCleanup(subprocess.run, ["umount", mount], capture_output=True)
+    model_dir = os.path.join(mount, "run")
+    args = [*TINY_DCGAN, f"--model_dir={model_dir}"]
+    with working_dir(testutil.ROOT):
+      train_lib.run(train.parse_config(["train", *args, "--train_steps=4"]))
+    # 200 KB left: the scalars of step 5 fit, the 0.65 MB checkpoint of step 6 does not.
+    filler = os.path.join(mount, "filler")
+    stat = os.statvfs(mount)
+    with open(filler, "wb") as f:
+      f.write(b"\0" * (stat.f_bavail * stat.f_frsize - 200 * 1024))
+    proc = run_cli("tfgan_info.train", *args, "--train_steps=8")
+    self.assertEqual(proc.returncode, 1, proc.stderr[-2000:])
+    self.assertNotIn("Traceback", proc.stderr)
+    self.assertRegex(proc.stderr.strip().splitlines()[-1],
+                     rf"^Error: No space left on device writing checkpoint 6 to {model_dir}/"
+                     rf"checkpoints; the last complete checkpoint is {model_dir}/checkpoints/"
+                     r"ckpt-4 \(step 4\): free space and rerun the same command to resume "
+                     r"from it$")
+    self.assertEqual(checkpoint_step(model_dir), 4)
+    self.assertEqual(os.listdir(os.path.join(model_dir, "export", "dcgan")), ["4"])
+    os.remove(filler)
+    resumed = run_cli("tfgan_info.train", *args, "--train_steps=8", "--verbose=1")
+    self.assertEqual(resumed.returncode, 0, resumed.stderr[-2000:])
+    self.assertIn(f"resuming {model_dir} from its checkpoint at step 4", resumed.stdout)
+    self.assertEqual(checkpoint_step(model_dir), 8)
+    self.assertEqual(sorted(os.listdir(os.path.join(model_dir, "checkpoints"))),
+                     ["checkpoint"] + [f"ckpt-{s}.{x}" for s in (4, 6, 8)
+                                       for x in ("data-00000-of-00001", "index")])
 
 
 if __name__ == "__main__":

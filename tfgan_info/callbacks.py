@@ -14,6 +14,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_info import checkpoints
+from tfgan_info import disk
 from tfgan_info import grids
 
 
@@ -37,7 +39,8 @@ class StepCheckpoint(keras.callbacks.Callback):
   atomic: TensorFlow writes the files of ckpt-N first and then replaces the "checkpoint"
   index file by a rename, so a process killed at any moment leaves the previous checkpoint
   as the latest. Weights with a NaN or an infinity are never saved: training stops with
-  FloatingPointError and the last good checkpoint stays the latest.
+  FloatingPointError and the last good checkpoint stays the latest. A save that fails for
+  lack of space removes what it wrote and raises `disk.DiskFullError`.
   """
 
   def __init__(self, manager: tf.train.CheckpointManager, every: int, every_secs: float = 0.0,
@@ -63,7 +66,13 @@ class StepCheckpoint(keras.callbacks.Callback):
           f"Non-finite weights at step {step} ({', '.join(bad[:3])}"
           f"{', ...' if len(bad) > 3 else ''}); training stopped, not saved: the last good "
           f"checkpoint {latest} is kept")
-    self.manager.save(checkpoint_number=step)
+    directory = self.manager.directory
+    try:
+      with disk.writing(f"checkpoint {step}", directory):
+        self.manager.save(checkpoint_number=step)
+    except disk.DiskFullError:
+      checkpoints.remove_unlisted(directory, step)  # nothing half-written left, space freed
+      raise
     self.last_save = self.clock()
 
   def on_train_batch_end(self, batch, logs=None):
@@ -140,6 +149,7 @@ class ScalarSummaries(keras.callbacks.Callback):
 
   def __init__(self, log_dir: str, every: int):
     super().__init__()
+    self.log_dir = log_dir
     self.writer = tf.summary.create_file_writer(log_dir)
     self.every = max(1, int(every))
     self.window = WindowMeans()
@@ -148,10 +158,11 @@ class ScalarSummaries(keras.callbacks.Callback):
     means = self.window.take()
     if not means:
       return
-    with self.writer.as_default(step=model_step(self.model)):
-      for name, value in means.items():
-        tf.summary.scalar(f"{self.model.summary_group(name)}/{name}", value)
-    self.writer.flush()
+    with disk.writing("the TensorBoard scalars", self.log_dir):
+      with self.writer.as_default(step=model_step(self.model)):
+        for name, value in means.items():
+          tf.summary.scalar(f"{self.model.summary_group(name)}/{name}", value)
+      self.writer.flush()
 
   def on_train_batch_end(self, batch, logs=None):
     self.window.update(batch, logs)
@@ -338,6 +349,7 @@ class TraversalImages(keras.callbacks.Callback):
                real_images=None, first_every: Optional[int] = None):
     super().__init__()
     self.real_images = real_images
+    self.log_dir = log_dir
     self.writer = tf.summary.create_file_writer(log_dir)
     self.image_dir = image_dir
     self.every = max(1, int(every))
@@ -350,12 +362,15 @@ class TraversalImages(keras.callbacks.Callback):
     if step == self.written_at:
       return
     images = self.model.image_grids(seed=self.seed, real_images=self.real_images)
-    os.makedirs(self.image_dir, exist_ok=True)
-    with self.writer.as_default(step=step):
+    with disk.writing("the image grids", self.image_dir):
+      os.makedirs(self.image_dir, exist_ok=True)
       for name, grid in images.items():
-        tf.summary.image(f"images/{name}", grid[None], step=step)
         grids.write_png(os.path.join(self.image_dir, f"{name}.png"), grid)
-    self.writer.flush()
+    with disk.writing("the TensorBoard images", self.log_dir):
+      with self.writer.as_default(step=step):
+        for name, grid in images.items():
+          tf.summary.image(f"images/{name}", grid[None], step=step)
+      self.writer.flush()
     self.written_at = step
 
   def on_train_batch_end(self, batch, logs=None):

@@ -399,8 +399,10 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
   config = read_run_config(model_dir)
-  path = export_lib.latest_export(model_dir, export_name or config.export_name)
-  loaded = tf.saved_model.load(path)
+  path, loaded, passed_over = export_lib.load_latest(model_dir,
+                                                     export_name or config.export_name)
+  if passed_over:
+    print(f"Note: {passed_over}", file=sys.stderr)
   spec = latents.LatentSpec.from_config(config.model)
 
   dc = config.data

@@ -32,6 +32,7 @@ import re
 
 import keras
 import tensorflow as tf
+from google.protobuf import message
 
 
 def export_dir(model_dir: str, name: str, version: int) -> str:
@@ -46,6 +47,16 @@ def latest_export(model_dir: str, name: str = "") -> str:
   Raises:
     FileNotFoundError: with a one-line message when there is no export.
   """
+  return export_versions(model_dir, name)[-1]
+
+
+def export_versions(model_dir: str, name: str = "") -> list:
+  """Paths of every integer version under model_dir/export/<name>/, oldest first (``name``
+  empty: the only model name found there).
+
+  Raises:
+    FileNotFoundError: with a one-line message when there is none.
+  """
   root = os.path.join(model_dir, "export")
   if not name:
     names = sorted(n.rstrip("/") for n in tf.io.gfile.listdir(root)) if tf.io.gfile.isdir(
@@ -55,10 +66,38 @@ def latest_export(model_dir: str, name: str = "") -> str:
     name = names[0]
   folder = os.path.join(root, name)
   entries = tf.io.gfile.listdir(folder) if tf.io.gfile.isdir(folder) else []
-  versions = [int(v.rstrip("/")) for v in entries if re.fullmatch(r"\d+/?", v)]
+  versions = sorted(int(v.rstrip("/")) for v in entries if re.fullmatch(r"\d+/?", v))
   if not versions:
     raise FileNotFoundError(f"No SavedModel version under {folder}: train (or export) first")
-  return os.path.join(folder, str(max(versions)))
+  return [os.path.join(folder, str(v)) for v in versions]
+
+
+def load_latest(model_dir: str, name: str = ""):
+  """The newest export of model_dir that loads, for readers of a run's folder (evaluate,
+  render): a version whose files cannot be read (a bad copy, a failing disk) is passed
+  over for the next older one, and said.
+
+  Returns:
+    (its path, the `tf.saved_model.load` object, a line naming the versions passed over
+    and why, or None).
+
+  Raises:
+    FileNotFoundError: when there is no export, or none loads (naming the newest and why).
+  """
+  versions = export_versions(model_dir, name)
+  bad = []
+  for path in reversed(versions):
+    try:
+      loaded = tf.saved_model.load(path)
+    except (tf.errors.OpError, OSError, ValueError, IndexError, message.DecodeError) as e:
+      reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+      bad.append((path, reason))
+      continue
+    note = (f"Passed over unreadable export {', '.join(p for p, _ in bad)} "
+            f"({bad[0][1]}); using {path}") if bad else None
+    return path, loaded, note
+  raise FileNotFoundError(f"No readable SavedModel under {os.path.dirname(versions[0])}: "
+                          f"{bad[0][0]} cannot be loaded ({bad[0][1]}); export it again")
 
 
 def build_archive(model) -> keras.export.ExportArchive:
@@ -79,14 +118,22 @@ def build_archive(model) -> keras.export.ExportArchive:
 def export(model, model_dir: str, name: str, version: int) -> str:
   """Writes the SavedModel to model_dir/export/<name>/<version>/ and returns that path.
 
-  An existing export of the same version is replaced.
+  The SavedModel is written to ``<version>.tmp/`` (a name TF Serving does not take for a
+  version) and renamed into place when complete, so a served folder is never half-written;
+  a failed write removes its temporary folder. An existing export of the same version is
+  replaced.
   """
   path = export_dir(model_dir, name, version)
   tmp = path + ".tmp"
   tf.io.gfile.makedirs(os.path.dirname(path))
   if tf.io.gfile.exists(tmp):
     tf.io.gfile.rmtree(tmp)
-  build_archive(model).write_out(tmp, verbose=False)
+  try:
+    build_archive(model).write_out(tmp, verbose=False)
+  except BaseException:
+    if tf.io.gfile.exists(tmp):
+      tf.io.gfile.rmtree(tmp)
+    raise
   if tf.io.gfile.exists(path):
     tf.io.gfile.rmtree(path)
   tf.io.gfile.rename(tmp, path)

@@ -216,5 +216,12 @@ def group_grid(image_sets: Sequence[np.ndarray], groups_per_row: int = 3) -> np.
 
 
 def write_png(path: str, image: np.ndarray):
-  """Writes a uint8 image [H, W, C] as a PNG file."""
-  tf.io.write_file(path, tf.io.encode_png(image))
+  """Writes a uint8 image [H, W, C] as a PNG file, atomically (a temporary file renamed into
+  place: a failed write never leaves a truncated PNG under ``path``)."""
+  tmp = path + ".tmp"
+  try:
+    tf.io.write_file(tmp, tf.io.encode_png(image))
+    tf.io.gfile.rename(tmp, path, overwrite=True)
+  finally:
+    if tf.io.gfile.exists(tmp):
+      tf.io.gfile.remove(tmp)

@@ -7,9 +7,7 @@ Experiment directory (docs/design.md, convention 9)::
 
 import contextlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 import keras
@@ -17,10 +15,13 @@ import tensorflow as tf
 from absl import logging
 
 from tfgan_info import callbacks as callbacks_lib
+from tfgan_info import checkpoints as checkpoints_lib
 from tfgan_info import data as data_lib
+from tfgan_info import disk
 from tfgan_info import distribute
 from tfgan_info import export as export_lib
 from tfgan_info import graph_options
+from tfgan_info import locks
 from tfgan_info import optimizers as optimizers_lib
 from tfgan_info import precision as precision_lib
 from tfgan_info import restarts as restarts_lib
@@ -229,65 +230,6 @@ def compile_model(model, config: Config):
   return model
 
 
-def make_checkpoint(model) -> tf.train.Checkpoint:
-  """Weights, optimizer moments and the latent seed state of ``model``."""
-  optimizers = {f"{player}_optimizer": opt for player, opt in model.optimizers.items()}
-  return tf.train.Checkpoint(model=model, seed_state=model.seed_generator.state, **optimizers)
-
-
-def init_checkpoint_path(source: str) -> str:
-  """The checkpoint prefix --init_from names: a run folder's latest checkpoint (in its
-  checkpoints/), a folder's latest, or a prefix itself.
-
-  Raises:
-    FileNotFoundError: if there is no checkpoint there.
-  """
-  for folder in (os.path.join(source, "checkpoints"), source):
-    if tf.io.gfile.isdir(folder):
-      latest = tf.train.latest_checkpoint(folder)
-      if latest:
-        return latest
-  if tf.io.gfile.exists(source + ".index"):
-    return source
-  raise FileNotFoundError(f"--init_from={source}: no checkpoint there (a run folder, a "
-                          "folder of checkpoints or a checkpoint prefix)")
-
-
-def init_from_checkpoint(checkpoint: tf.train.Checkpoint, source: str):
-  """Restores into ``checkpoint`` (`make_checkpoint` of a new model) what checkpoint
-  ``source`` holds of it, matched by object path as a resume matches; the rest keeps its
-  values. Which values the source lacks is found by writing ``checkpoint`` to a local
-  temporary folder (removed after) and comparing the two files' variable names.
-
-  Returns:
-    (the names of this model's values ``source`` lacks, the names of ``source``'s values
-    this model does not use), each sorted.
-
-  Raises:
-    ValueError: if ``source`` holds none of the model's network weights (another kind of
-      run), or a value of another shape (another architecture).
-  """
-  bookkeeping = {"_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"}
-
-  def names(path):
-    return {name for name, _ in tf.train.list_variables(path)} - bookkeeping
-
-  scratch = tempfile.mkdtemp(prefix="init_from_")
-  try:
-    own = names(checkpoint.write(os.path.join(scratch, "init")))
-  finally:
-    shutil.rmtree(scratch, ignore_errors=True)
-  theirs = names(source)
-  weights = {name for name in own if name.startswith("model/")}
-  if not weights & theirs:
-    raise ValueError(f"--init_from: {source} holds none of this model's weights")
-  try:
-    checkpoint.restore(source).expect_partial()
-  except ValueError as e:  # a shape mismatch names the value
-    raise ValueError(f"--init_from: {source} does not fit this model: {e}") from e
-  return sorted(own - theirs), sorted(theirs - own)
-
-
 def resolve_precision(config: Config) -> Config:
   """``config`` with --precision=auto replaced by a policy: the one model_dir's run trained
   with (a resume keeps it, whatever this machine is), else the one shipped as this machine's
@@ -356,7 +298,7 @@ def check_model_dir(config: Config) -> bool:
 def prepare_model_dir(config: Config):
   """Creates model_dir and writes config.json (with --precision=auto resolved,
   `resolve_precision`); refuses a model_dir of a different run (`check_model_dir`) and, with
-  runtime.overwrite, deletes it first.
+  runtime.overwrite, deletes it first (all but the run lock, `locks.run_folder`).
 
   Raises:
     RunMismatchError: if model_dir/config.json describes another run and not overwrite.
@@ -364,23 +306,14 @@ def prepare_model_dir(config: Config):
   """
   model_dir = config.runtime.model_dir
   if check_model_dir(config):
-    tf.io.gfile.rmtree(model_dir)
+    locks.remove_all_but_lock(model_dir)  # the run lock this process holds stays
   config = resolve_precision(config)  # after the removal: the old run's no longer counts
   tf.io.gfile.makedirs(model_dir)
   path = os.path.join(model_dir, "config.json")
-  with tf.io.gfile.GFile(path + ".tmp", "w") as f:
-    f.write(config.to_json())
-  tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
-
-
-def remove_partial_checkpoints(checkpoint_dir: str) -> list:
-  """Deletes the ``ckpt-N_temp/`` folders a process killed while saving leaves behind
-  (TensorFlow writes a checkpoint's shards there before it renames them into place; a
-  finished save leaves none). Returns the paths removed."""
-  stale = tf.io.gfile.glob(os.path.join(checkpoint_dir, "ckpt-*_temp"))
-  for path in stale:
-    tf.io.gfile.rmtree(path)
-  return stale
+  with disk.writing("config.json", model_dir):
+    with tf.io.gfile.GFile(path + ".tmp", "w") as f:
+      f.write(config.to_json())
+    tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
 
 
 def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
@@ -488,6 +421,14 @@ def run(config: Config):
   Nothing is written to model_dir before the model builds and the data loads (a bad
   --raw_data_dir leaves no config.json behind).
 
+  One training process at a time per model_dir: the chief holds the folder's lock
+  (`locks.run_folder`) from start to export, and a second process is refused at once with
+  `locks.FolderInUseError`. Readers (evaluate, render, serving) take no lock. A checkpoint
+  that cannot be read is moved aside and the run resumes from the newest readable one
+  (`checkpoints.resume_point`). A full disk while writing a checkpoint, a summary or the
+  export stops the run with one `disk.DiskFullError` line naming the write and the last
+  complete checkpoint; the next run removes what the failed write left.
+
   With --restart_step > 0, an attempt that scores below --restart_below at that step stops
   there and the run starts again from the next attempt's seed, up to --max_restarts times,
   then trains on the best attempt (`restarts`, docs/design.md "Restarts"); an attempt that
@@ -504,6 +445,9 @@ def run(config: Config):
 
   Raises:
     TrainingStopped: on SIGINT / SIGTERM, after the checkpoint is saved.
+    locks.FolderInUseError: if another process trains in model_dir.
+    checkpoints.UnreadableCheckpointError: if model_dir lists checkpoints and none reads.
+    disk.DiskFullError: when a write fails for lack of space.
   """
   check_runtime(config)
   config = resolve_xla(resolve_precision(config))
@@ -524,11 +468,36 @@ def run(config: Config):
   if config.data.batch_size % replicas:
     raise ValueError(f"--batch_size={config.data.batch_size} must be a multiple of the "
                      f"{replicas} replicas")
-  chief = distribute.is_chief(strategy)
   multi_worker = distribute.in_multi_worker_mode(strategy)
   if rule and multi_worker:
     raise ValueError("--restart_step needs one machine: the attempts' folders move inside "
                      "model_dir, which a multi-worker run shares")
+  if not rc.model_dir:
+    raise ValueError("--model_dir is required")
+  chief = distribute.is_chief(strategy)
+  with locks.run_folder(rc.model_dir) if chief else contextlib.nullcontext():
+    try:
+      return _train_and_export(config, strategy, rule)
+    except disk.DiskFullError as e:
+      raise disk.DiskFullError(e.what, e.where, last_complete(rc.model_dir)) from e
+
+
+def last_complete(model_dir: str) -> str:
+  """'; the last complete checkpoint is ...: free space and rerun ...' for a run stopped by
+  a full disk (the newest checkpoint of model_dir's list: a failed save never enters it)."""
+  listed = checkpoints_lib.listed(os.path.join(model_dir, "checkpoints"))
+  if not listed:
+    return "; no checkpoint is complete yet: free space and rerun the same command"
+  return (f"; the last complete checkpoint is {listed[-1]} (step "
+          f"{checkpoints_lib.step_of(listed[-1])}): free space and rerun the same command to "
+          "resume from it")
+
+
+def _train_and_export(config: Config, strategy, rule):
+  """`run`'s training (with its restart attempts) and export, in a run folder this process
+  holds (the chief) or reads (a worker)."""
+  rc = config.runtime
+  chief = distribute.is_chief(strategy)
   state = restarts_lib.State()
   if rule and not check_model_dir(config):  # a run deleted by --overwrite restarts nothing
     state = restarts_lib.State.load(rc.model_dir)
@@ -555,7 +524,8 @@ def run(config: Config):
   out_dir = distribute.worker_dir(rc.model_dir, strategy)
   name = config.export_name
   served = serving_model(recalibrated(served_generator(model, attempt), attempt), attempt)
-  path = export_lib.export(served, out_dir, name, done)
+  with disk.writing(f"the SavedModel of step {done}", os.path.join(out_dir, "export", name)):
+    path = export_lib.export(served, out_dir, name, done)
   if chief:
     if done > step:
       took = callbacks_lib.format_duration(time.monotonic() - started)
@@ -569,20 +539,6 @@ def run(config: Config):
       tf.io.gfile.rmtree(scratch)
     path = export_lib.export_dir(rc.model_dir, name, done)
   return model, path
-
-
-def describe_init(source: str, missing, unused) -> str:
-  """The line --init_from prints: the source, and the values it did not give, grouped by
-  object: an optimizer ("h_optimizer") or a network of the model ("model/pair_classifier")."""
-  def head(name):
-    parts = name.split("/")
-    return "/".join(parts[:2]) if parts[0] == "model" else parts[0]
-
-  def groups(values):
-    heads = sorted({head(v) for v in values})
-    return ", ".join(heads) if heads else "none"
-  return (f"Initialised from {source}; kept at their initial values: {groups(missing)}; "
-          f"not used: {groups(unused)}")
 
 
 def _fit(config: Config, attempt: Config, strategy, rule, state):
@@ -603,24 +559,34 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
   if chief:
     check_model_dir(config)  # a different run is refused before anything else happens
   stream = train_dataset(attempt)  # loads (offline: verifies and builds) the data
-  checkpoint = make_checkpoint(model)
+  checkpoint = checkpoints_lib.make_checkpoint(model)
   checkpoint_dir = os.path.join(out_dir, "checkpoints")
   init_from = attempt.runtime.init_from
   init_report = None  # describe_init's line, once --init_from has been applied
 
   def initialise():
-    source = init_checkpoint_path(init_from)
-    return describe_init(source, *init_from_checkpoint(checkpoint, source))
+    source, passed_over = checkpoints_lib.init_source(init_from)
+    line = checkpoints_lib.describe_init(source, *checkpoints_lib.init_from(checkpoint, source))
+    return f"{passed_over}\n{line}" if passed_over else line
 
   own_dir = os.path.join(rc.model_dir, "checkpoints")
-  if init_from and not tf.train.latest_checkpoint(own_dir):
+  if init_from and not checkpoints_lib.listed(own_dir):
     init_report = initialise()  # before config.json: a source that does not fit writes nothing
   if chief:  # after the model builds and the data loads: no config.json for a bad start
     prepare_model_dir(config)
-  for path in remove_partial_checkpoints(checkpoint_dir):
+  for path in checkpoints_lib.remove_partial(checkpoint_dir):
     logging.info("Removed %s, left by a process killed while saving", path)
+  # The newest checkpoint that reads back intact; newer unreadable ones are moved aside
+  # (by the chief: a worker reads the chief's folder and moves nothing).
+  if chief:
+    latest, moved = checkpoints_lib.resume_point(own_dir)
+    if moved:
+      _say(attempt, moved)
+  else:
+    latest, bad = checkpoints_lib.newest_readable(own_dir)
+    if latest is None and bad:
+      raise checkpoints_lib.no_readable_error(own_dir, bad)
   manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
-  latest = tf.train.latest_checkpoint(own_dir)
   if latest:
     checkpoint.restore(latest).assert_existing_objects_matched()
     logging.info("Restored %s", latest)

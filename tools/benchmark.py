@@ -111,6 +111,17 @@ def _param_value(model_params, name, value, variant):
 def side_by_side(config, variants):
   """--variants: builds each precision/xla[/reuse][/spe<K>][/unfused][/kerasbn] variant, then
   alternates their windows."""
+  # The peer's checks first: they need the config only, not the data or the models.
+  peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
+  if FLAGS.peers and config.model.architecture != "infogan_mnist":
+    sys.exit("Error: the PyTorch peer has the infogan_mnist networks: use "
+             "--flagfile=configs/infogan_mnist.cfg with --peers")
+  params = config.params
+  if FLAGS.peers and (getattr(params, "q_step", "g") != "g"
+                      or getattr(params, "lambda_iic", 0.0) > 0):
+    sys.exit("Error: the PyTorch peer implements the paper's step (Q learns in the G step, no "
+             "invariance or equivariance term): add --q_step=g --lambda_iic=0 "
+             "--lambda_equivariance=0 (and --lambda_cont=0.1) so both sides do the same work")
   built = {}
   for variant in variants:
     try:
@@ -123,16 +134,6 @@ def side_by_side(config, variants):
                                              fused_bn)
     except ValueError as e:
       sys.exit(f"Error: {e}")
-  peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers", "torch_infogan.py")
-  if FLAGS.peers and config.model.architecture != "infogan_mnist":
-    sys.exit("Error: the PyTorch peer has the infogan_mnist networks: use "
-             "--flagfile=configs/infogan_mnist.cfg with --peers")
-  params = config.params
-  if FLAGS.peers and (getattr(params, "q_step", "g") != "g"
-                      or getattr(params, "lambda_iic", 0.0) > 0):
-    sys.exit("Error: the PyTorch peer implements the paper's step (Q learns in the G step, no "
-             "invariance or equivariance term): add --q_step=g --lambda_iic=0 "
-             "--lambda_equivariance=0 (and --lambda_cont=0.1) so both sides do the same work")
   for mode in FLAGS.peers:
     try:
       built[f"torch/{mode}"] = benchmarks.process_step(

@@ -52,8 +52,9 @@ def render(model_dir, output_dir="", low=-2.0, high=2.0, columns=9, seed=0, scal
 
   config = read_run_config(model_dir)
   spec = latents.LatentSpec.from_config(config.model)
-  export_path = export.latest_export(model_dir, config.export_name)
-  loaded = tf.saved_model.load(export_path)
+  export_path, loaded, passed_over = export.load_latest(model_dir, config.export_name)
+  if passed_over:
+    print(f"Note: {passed_over}", file=sys.stderr)
   inputs = sorted(loaded.signatures["generate"].structured_input_signature[1])
   if inputs != ["codes", "noise"]:
     raise ValueError(f"the export's generate takes {inputs}: render draws generators of "

@@ -2,6 +2,8 @@ import gzip
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -9,6 +11,7 @@ import tensorflow_datasets as tfds
 
 from tests import synthetic_raw
 from tests import testutil
+from tfgan_info import locks
 from tfgan_info.data import raw
 
 
@@ -138,6 +141,32 @@ class OfflineBuildTest(tf.test.TestCase):
     with self.assertRaisesRegex(raw.RawDataError, r"t10k-labels-idx1-ubyte.gz holds label 12"):
       raw.prepare_from_raw("mnist", folder, os.path.join(self.get_temp_dir(), "tfds_bad"),
                            verify_checksums=False)
+
+  def test_concurrent_first_builds_wait_for_one_and_share_it(self):
+    # Two processes need the same unbuilt dataset while a third (this test) builds it:
+    # both wait, then one builds and the other reads that build (no "Cannot rename ...
+    # already exists").
+    folder = synthetic_raw.write_raw_files(os.path.join(self.get_temp_dir(), "raw"))
+    data_dir = os.path.join(self.get_temp_dir(), "shared_tfds")
+    script = ("import sys; from tfgan_info.data import raw; b = raw.prepare_from_raw("
+              "'mnist', sys.argv[1], sys.argv[2], verify_checksums=False); "
+              "print(b.info.splits['train'].num_examples)")
+    env = dict(os.environ, PYTHONPATH=testutil.ROOT, TF_CPP_MIN_LOG_LEVEL="3")
+    with locks.data_build(data_dir, "mnist"):
+      procs = [subprocess.Popen([sys.executable, "-c", script, folder, data_dir],
+                                cwd=testutil.ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+      for proc in procs:  # each says it waits, and does
+        for line in proc.stderr:
+          if line.startswith("Waiting for another process that builds the tfds dataset "
+                             f"mnist in {data_dir}"):
+            break
+        self.assertIsNone(proc.poll())
+    outs = [proc.communicate(timeout=300) for proc in procs]
+    for proc, (out, err) in zip(procs, outs):
+      self.assertEqual(proc.returncode, 0, err)
+      self.assertEqual(out.strip(), str(synthetic_raw.SIZES["train"]))
+    self.assertEqual(sum("Building the tfds dataset mnist" in err for _, err in outs), 1)
 
   @testutil.needs_real_data
   def test_offline_build_equals_tfds_own_build_of_the_originals(self):

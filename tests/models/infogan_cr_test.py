@@ -6,7 +6,7 @@ from absl.testing import parameterized
 from tfgan_info import latents
 from tfgan_info import losses
 from tfgan_info import networks
-from tfgan_info import train_lib
+from tfgan_info import checkpoints
 from tfgan_info.models import GAN, InfoGANCR
 
 CODES = "uniform:1,uniform:1,uniform:1"
@@ -116,10 +116,10 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
   def test_checkpoint_holds_h_and_its_optimizer(self):
     model = make_model()
     model.fit(batches(4), epochs=1, verbose=0)
-    checkpoint = train_lib.make_checkpoint(model)
+    checkpoint = checkpoints.make_checkpoint(model)
     path = checkpoint.save(self.get_temp_dir() + "/ckpt")
     other = make_model(seed=3)
-    train_lib.make_checkpoint(other).restore(path).assert_existing_objects_matched()
+    checkpoints.make_checkpoint(other).restore(path).assert_existing_objects_matched()
     for a, b in zip(model.pair_classifier.weights, other.pair_classifier.weights):
       self.assertAllEqual(a, b)
     self.assertEqual(int(other.h_optimizer.iterations), 1)

@@ -13,6 +13,7 @@ from typing import Optional, Tuple
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from tfgan_info import locks
 from tfgan_info.data import dsprites
 from tfgan_info.data import paired
 from tfgan_info.data import raw
@@ -127,7 +128,9 @@ def load(name: str, split: str, data_dir: Optional[str] = None,
     builder = raw.prepare_from_raw(name, raw_data_dir, data_dir)
   else:
     builder = tfds.builder(name, data_dir=data_dir)
-    builder.download_and_prepare()
+    if not builder.is_prepared():
+      with locks.data_build(builder.data_dir_root, name):  # one build for concurrent runs
+        builder.download_and_prepare()
   ds = builder.as_dataset(split=split, shuffle_files=False)
   return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)
 

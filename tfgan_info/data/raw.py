@@ -23,6 +23,8 @@ from typing import Dict
 import numpy as np
 import tensorflow_datasets as tfds
 
+from tfgan_info import locks
+
 # Published checksums (also checked by the tfds and torchvision loaders).
 RAW_FILES: Dict[str, Dict[str, str]] = {
     "mnist": {
@@ -193,7 +195,9 @@ def prepare_from_raw(name: str, raw_dir: str, data_dir: str,
                      verify_checksums: bool = True) -> tfds.core.DatasetBuilder:
   """Verifies the raw files and builds the tfds dataset ``name`` into ``data_dir`` from them.
 
-  Does nothing but verify when ``data_dir`` already holds the prepared dataset.
+  Does nothing but verify when ``data_dir`` already holds the prepared dataset. Processes
+  that build the same dataset at once take turns (`locks.data_build`): one builds, the
+  others wait and then read its build.
 
   Args:
     name: "mnist" or "fashion_mnist".
@@ -211,15 +215,20 @@ def prepare_from_raw(name: str, raw_dir: str, data_dir: str,
   builder = offline_builder(name, folder, data_dir)
   if builder.is_prepared():
     return builder
-  # One line instead of tfds' "Downloading and preparing" (nothing is downloaded) and its
-  # progress bars; the build takes about 30 s for MNIST on a 2-core CPU.
-  print(f"Building the tfds dataset {name} from the raw files in {folder} into "
-        f"{builder.data_dir} (once)", file=sys.stderr, flush=True)
-  with contextlib.redirect_stdout(io.StringIO()):
-    tfds.disable_progress_bar()
-    try:
-      builder.download_and_prepare(
-          download_config=tfds.download.DownloadConfig(try_download_gcs=False))
-    finally:
-      tfds.enable_progress_bar()
+  with locks.data_build(builder.data_dir_root, name):
+    # Another process may have built it while this one waited for the lock.
+    builder = offline_builder(name, folder, data_dir)
+    if builder.is_prepared():
+      return builder
+    # One line instead of tfds' "Downloading and preparing" (nothing is downloaded) and its
+    # progress bars; the build takes about 30 s for MNIST on a 2-core CPU.
+    print(f"Building the tfds dataset {name} from the raw files in {folder} into "
+          f"{builder.data_dir} (once)", file=sys.stderr, flush=True)
+    with contextlib.redirect_stdout(io.StringIO()):
+      tfds.disable_progress_bar()
+      try:
+        builder.download_and_prepare(
+            download_config=tfds.download.DownloadConfig(try_download_gcs=False))
+      finally:
+        tfds.enable_progress_bar()
   return builder
