@@ -24,6 +24,8 @@ setup(
         "tensorboard",
         "scipy",                         # linear_sum_assignment for matched accuracy
         "scikit-learn",                  # AGE's linear probe; the disentanglement metrics
+        "Pillow",                        # reads every file of an image folder once, to
+                                         # name a bad one (data/image_files.py)
         # tfgan_info.serving (tools/serving_request.py): PredictRequest protos and the
         # PredictionService stub. Pinned to TF's minor version: 2.21.0 requires
         # tensorflow>=2.21,<3 and protobuf>=6.31.1,<8, so it leaves tensorflow, keras and

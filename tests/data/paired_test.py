@@ -5,10 +5,12 @@ import os
 import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
+from PIL import Image
 
 from tests import testutil
 from tfgan_info import config as config_lib
 from tfgan_info import data
+from tfgan_info.data import image_files
 from tfgan_info.data import paired
 
 
@@ -193,13 +195,21 @@ class FolderPairsTest(tf.test.TestCase):
     with open(truncated, "wb") as f:
       f.write(jpeg[:12])
     os.remove(bad)
-    with self.assertRaisesRegex(paired.PairedDataError, f"{truncated} is a corrupt JPEG"):
+    with self.assertRaisesRegex(paired.PairedDataError,
+                                f"{truncated} is a truncated or corrupt image"):
       data.load(data.PAIRED_PREFIX + root, "train")
-    # Cut short after a complete header: refused by name before the decoder sees it.
+    # Cut short after a complete header: refused by name before TensorFlow's decoder sees it.
+    big = tf.io.encode_jpeg(tf.constant(np.random.default_rng(0).integers(
+        0, 256, (64, 128, 3)), tf.uint8)).numpy()
     with open(truncated, "wb") as f:
-      f.write(jpeg[:len(jpeg) // 2])
-    self.assertEqual(paired.image_size(truncated), (16, 8))  # the header is whole
-    with self.assertRaisesRegex(paired.PairedDataError, f"{truncated} is a truncated JPEG"):
+      f.write(big[:len(big) // 2])
+    self.assertEqual(Image.open(truncated).size, (128, 64))  # the header is whole
+    with self.assertRaisesRegex(paired.PairedDataError,
+                                f"{truncated} is a truncated or corrupt JPEG"):
+      data.load(data.PAIRED_PREFIX + root, "train")
+    with open(truncated, "wb") as f:
+      f.write(b"")
+    with self.assertRaisesRegex(paired.PairedDataError, rf"{truncated} is empty \(0 bytes\)"):
       data.load(data.PAIRED_PREFIX + root, "train")
     with open(truncated, "wb") as f:
       f.write(jpeg + b"\0" * 100)  # padding after the end marker is fine
@@ -208,7 +218,8 @@ class FolderPairsTest(tf.test.TestCase):
     png = tf.io.encode_png(tf.constant(pair_image(0, 100), tf.uint8)).numpy()
     with open(png_path, "wb") as f:
       f.write(png[:-20])
-    with self.assertRaisesRegex(paired.PairedDataError, f"{png_path} is a truncated PNG"):
+    with self.assertRaisesRegex(paired.PairedDataError,
+                                f"{png_path} is a truncated or corrupt PNG"):
       data.load(data.PAIRED_PREFIX + root, "train")
     with open(png_path, "wb") as f:
       f.write(png)
@@ -222,10 +233,10 @@ class FolderPairsTest(tf.test.TestCase):
                                 f"{bad} is 15 pixels wide, an odd width: it cannot be split"):
       data.load(data.PAIRED_PREFIX + root, "test")
 
-  def test_jpeg_sizes_are_read_from_the_header(self):
+  def test_jpeg_sizes_are_read_from_the_file(self):
     path = os.path.join(self.get_temp_dir(), "a.jpg")
     tf.io.write_file(path, tf.io.encode_jpeg(tf.zeros([6, 20, 3], tf.uint8)))
-    self.assertEqual(paired.image_size(path), (20, 6))
+    self.assertEqual(image_files.inspect(path), (20, 6, 3))
     example = paired.decode_pair(tf.constant(path), size=4)
     self.assertEqual(example["image"].shape, (4, 8, 3))
 

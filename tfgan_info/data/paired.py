@@ -21,18 +21,20 @@ Two kinds of paired dataset:
 - ``paired:FOLDER``: pix2pix's folder format, JPEG or PNG files of A|B side by side in
   FOLDER/train/ and FOLDER/test/ (or FOLDER/val/ when there is no test/); each half is resized
   to FOLDER_SIZE x FOLDER_SIZE RGB. Training applies the paper's jitter (Sec. 6.2: resize to
-  286, random 256 crop, random mirroring); evaluation the plain resize. Every file's header is
-  read when the split loads, so a file that is no JPEG / PNG, or whose width is odd (it cannot
-  be split in two halves), stops the run at once with an error that names it.
+  286, random 256 crop, random mirroring); evaluation the plain resize. Every file is read
+  whole with Pillow when the split loads (`image_files.inspect`), so a file that is no JPEG /
+  PNG, cut short or corrupt, or whose width is odd (it cannot be split in two halves), stops
+  the run at once with an error that names it.
 """
 
 import os
-import struct
 import zlib
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import tensorflow as tf
+
+from tfgan_info.data import image_files
 
 PREFIX = "paired:"
 DIRECTIONS = ("AtoB", "BtoA")
@@ -190,79 +192,6 @@ def embedded_pairs(name: str, source: tf.data.Dataset, split: str,
 
 
 # -- the pix2pix folder format --------------------------------------------------------------
-_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-
-
-def image_size(path: str) -> Tuple[int, int]:
-  """(width, height) of a PNG or JPEG file from its header (nothing is decoded).
-
-  Raises:
-    PairedDataError: naming the file, if it is neither a PNG nor a JPEG, or its header is
-      truncated.
-  """
-  with open(path, "rb") as f:
-    head = f.read(32)
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-      if len(head) < 24 or head[12:16] != b"IHDR":
-        raise PairedDataError(f"Paired image {path} is a truncated PNG: replace it")
-      width, height = struct.unpack(">II", head[16:24])
-      return width, height
-    if head[:2] != b"\xff\xd8":
-      raise PairedDataError(f"Paired image {path} is neither a PNG nor a JPEG file (it cannot "
-                            "be decoded): replace or remove it")
-    f.seek(2)
-    while True:
-      marker = f.read(2)
-      if len(marker) < 2 or marker[0] != 0xFF:
-        raise PairedDataError(f"Paired image {path} is a corrupt JPEG (no frame header): "
-                              "replace or remove it")
-      kind = marker[1]
-      if kind == 0xFF:  # fill byte
-        f.seek(-1, os.SEEK_CUR)
-        continue
-      if kind in (0x01,) or 0xD0 <= kind <= 0xD7:  # markers without a length
-        continue
-      length_bytes = f.read(2)
-      if len(length_bytes) < 2:
-        break
-      length = struct.unpack(">H", length_bytes)[0]
-      if kind in _SOF_MARKERS:
-        frame = f.read(5)
-        if len(frame) < 5:
-          break
-        height, width = struct.unpack(">HH", frame[1:5])
-        return width, height
-      f.seek(length - 2, os.SEEK_CUR)
-  raise PairedDataError(f"Paired image {path} is a corrupt JPEG (truncated header): replace "
-                        "or remove it")
-
-
-_PNG_END = b"IEND\xaeB`\x82"  # the IEND chunk's type and CRC: a PNG's last 8 bytes
-_JPEG_END = b"\xff\xd9"  # EOI
-_JPEG_TAIL = 1024  # bytes after EOI tolerated (padding some writers append)
-
-
-def check_complete(path: str):
-  """Checks that a PNG or JPEG (its header read by `image_size`) ends as one: a PNG with its
-  IEND chunk, a JPEG with an EOI marker in its last kilobyte. A file cut short (a partial
-  download or copy) is so refused before TensorFlow's decoder, whose error cannot name it.
-
-  Raises:
-    PairedDataError: naming the file, if it is truncated.
-  """
-  with open(path, "rb") as f:
-    is_png = f.read(8) == b"\x89PNG\r\n\x1a\n"
-    f.seek(0, os.SEEK_END)
-    f.seek(max(0, f.tell() - _JPEG_TAIL))
-    tail = f.read()
-  if is_png and not tail.endswith(_PNG_END):
-    raise PairedDataError(f"Paired image {path} is a truncated PNG (no IEND chunk at its "
-                          "end): replace it")
-  if not is_png and _JPEG_END not in tail:
-    raise PairedDataError(f"Paired image {path} is a truncated JPEG (no end-of-image marker): "
-                          "replace it")
-
-
 def split_folder(folder: str, split: str) -> str:
   """FOLDER/<split>; for "test", FOLDER/val when FOLDER/test does not exist (the pix2pix
   datasets ship one or the other).
@@ -282,7 +211,7 @@ def split_folder(folder: str, split: str) -> str:
 
 
 def folder_files(folder: str, split: str) -> List[str]:
-  """The image files of a split of a paired folder, sorted, each header checked.
+  """The image files of a split of a paired folder, sorted, each read whole once.
 
   Raises:
     PairedDataError: naming the folder if it holds no JPEG / PNG files, or the first file
@@ -295,8 +224,10 @@ def folder_files(folder: str, split: str) -> List[str]:
     raise PairedDataError(f"Paired dataset folder {path} holds no {'/'.join(IMAGE_SUFFIXES)} "
                           "files")
   for file in files:
-    width, _ = image_size(file)
-    check_complete(file)
+    try:
+      width, _, _ = image_files.inspect(file, "Paired image")
+    except image_files.ImageFileError as e:
+      raise PairedDataError(str(e)) from e
     if width % 2:
       raise PairedDataError(f"Paired image {file} is {width} pixels wide, an odd width: it "
                             "cannot be split into A and B halves side by side")
