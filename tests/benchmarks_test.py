@@ -58,9 +58,10 @@ class BenchmarksTest(tf.test.TestCase):
   def test_compare_exports(self):
     from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
     from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+    from tfgan_info import served as served_lib  # pylint: disable=g-import-not-at-top
     config = testutil.tiny_config("")
     model = train_lib.build_model(config)
-    half = train_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
+    half = served_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
     paths = {"float32": export_lib.export(model, self.get_temp_dir(), "a", 1),
              "bfloat16": export_lib.export(half, self.get_temp_dir(), "b", 1)}
     r = benchmarks.compare_exports(paths, calls=3, rounds=2, batch_size=4, warmup=1)

@@ -9,6 +9,7 @@ from tfgan_info import data
 from tfgan_info import evaluate
 from tfgan_info import metrics
 from tfgan_info import train_lib
+from tfgan_info import served as served_lib
 from tfgan_info.data import dsprites
 from tfgan_info.networks import classifier
 
@@ -22,8 +23,8 @@ class EvaluateTest(tf.test.TestCase):
     results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     self.assertEqual(results["num_examples"], testutil.num_examples("mnist", "test"))
     # The same number from the Keras model in memory (not the SavedModel), with the export's
-    # batch-norm statistics (recomputed on real images, train_lib.recalibrated).
-    model = train_lib.recalibrated(model, config)
+    # batch-norm statistics (recomputed on real images, served_lib.recalibrated).
+    model = served_lib.recalibrated(model, config)
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
     expected = metrics.compute_matched_accuracy(lambda x: model.infer_codes(x)[0], test, 10)
@@ -101,7 +102,7 @@ class EvaluateTest(tf.test.TestCase):
     model_dir = os.path.join(self.get_temp_dir(), "ss_run")
     config = testutil.tiny_config(model_dir, train_steps=2).replace(
         model=dict(model="ssinfogan"), params=dict(q_step="d", num_labeled=10))
-    model = train_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
+    model = served_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
     results = evaluate.evaluate(model_dir, batch_size=1000, num_samples=0)
     test = data.pipeline(data.load("mnist", "test", testutil.TFDS_DIR, testutil.RAW_DATA_DIR),
                          1000, shuffle=False, repeat=False, cache=False, drop_remainder=False)
@@ -160,7 +161,7 @@ class EvaluateTest(tf.test.TestCase):
   def test_disentanglement_metrics_on_dsprites(self):
     model_dir = os.path.join(self.get_temp_dir(), "dsprites_run")
     config = testutil.tiny_dsprites_infogan_config(model_dir, train_steps=2)
-    model = train_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
+    model = served_lib.recalibrated(train_lib.run(config)[0], config)   # the export's statistics
     results = evaluate.evaluate(model_dir, num_samples=0, disentanglement_points=64,
                                 disentanglement_eval_points=32)
     dis = results["disentanglement"]

@@ -24,8 +24,8 @@ from tests import testutil
 PACKAGE = os.path.join(testutil.ROOT, "tfgan_info")
 TOOLS = os.path.join(testutil.ROOT, "tools")
 DRIVERS = ("tfgan_info.train", "tfgan_info.train_lib", "tfgan_info.callbacks",
-           "tfgan_info.export", "tfgan_info.evaluate", "tfgan_info.benchmarks",
-           "tfgan_info.config")
+           "tfgan_info.export", "tfgan_info.served", "tfgan_info.evaluate",
+           "tfgan_info.benchmarks", "tfgan_info.config")
 FOUNDATIONS = ("data", "metrics", "networks", "losses.py", "latents.py", "console.py",
                "distribute.py", "timing.py", "params.py", "grids.py", "posterior.py",
                "signatures.py", "precision.py", "augment.py", "optimizers.py", "locks.py",
@@ -33,7 +33,8 @@ FOUNDATIONS = ("data", "metrics", "networks", "losses.py", "latents.py", "consol
 # The modules every model goes through: they may loop over the registry and over what a
 # model declares, but never name a model nor probe one with hasattr (docs/design.md,
 # convention 13).
-SHARED = ("train.py", "train_lib.py", "callbacks.py", "export.py", "evaluate.py", "config.py",
+SHARED = ("train.py", "train_lib.py", "callbacks.py", "export.py", "served.py", "evaluate.py",
+          "config.py",
           "benchmarks.py", "serving") + FOUNDATIONS
 
 

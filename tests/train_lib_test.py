@@ -20,6 +20,7 @@ from tfgan_info import export as export_lib
 from tfgan_info import locks
 from tfgan_info import config as config_lib
 from tfgan_info import train_lib
+from tfgan_info import served as served_lib
 from tfgan_info.networks import normalization
 from tfgan_info.callbacks import model_step
 
@@ -271,22 +272,22 @@ class TrainLibTest(tf.test.TestCase):
     bns = normalization.batch_norm_layers(model.discriminator)
     moving = [v.numpy().copy() for layer in bns for v in (layer.moving_mean,
                                                            layer.moving_variance)]
-    served = train_lib.recalibrated(model, config)
+    served = served_lib.recalibrated(model, config)
     self.assertIsNot(served, model)
     after = [v.numpy() for layer in bns for v in (layer.moving_mean, layer.moving_variance)]
     for a, b in zip(moving, after, strict=True):
       self.assertAllEqual(a, b)
-    (images,) = list(train_lib.recalibration_batches(config))
+    (images,) = list(served_lib.recalibration_batches(config))
     self.assertEqual(images.shape[0], 16)
     self.assertAllClose(served.infer_codes(images, training=False),
                         model.infer_codes(images, training=True), rtol=1e-4, atol=1e-5)
     self.assertNotAllClose(model.infer_codes(images, training=False),
                            model.infer_codes(images, training=True))
-    self.assertIs(train_lib.recalibrated(model, config.replace(
+    self.assertIs(served_lib.recalibrated(model, config.replace(
         runtime={"bn_recalibration_images": 0})), model)
     gan_config = config.replace(model={"model": "gan", "codes": ""})
     gan = train_lib.build_model(gan_config)
-    self.assertIs(train_lib.recalibrated(gan, gan_config), gan)
+    self.assertIs(served_lib.recalibrated(gan, gan_config), gan)
 
   def test_export_serves_the_moving_average_of_the_generator(self):
     # --g_ema: G's optimizer keeps theta_EMA <- m theta_EMA + (1 - m) theta after each G
@@ -305,7 +306,7 @@ class TrainLibTest(tf.test.TestCase):
       expected = now if expected is None else [0.5 * e + 0.5 * w
                                                for e, w in zip(expected, now)]
     raw = [v.numpy().copy() for v in model.generator.weights]
-    served = train_lib.served_generator(model, config)
+    served = served_lib.served_generator(model, config)
     self.assertIsNot(served, model)
     trainable = {id(v) for v in model.generator.trainable_variables}
     averaged = iter(expected)
@@ -320,17 +321,17 @@ class TrainLibTest(tf.test.TestCase):
                            model.generator.trainable_variables[0])
     # The recomputed statistics are those of the averaged G on the draws (one batch of 16):
     # in inference mode it gives what it gives in training mode on them.
-    (draws,) = list(train_lib.generator_draws(served, config))
+    (draws,) = list(served_lib.generator_draws(served, config))
     self.assertEqual(draws[0].shape[0], 16)
     self.assertAllClose(served.generate(*draws, training=False),
                         served.generate(*draws, training=True), rtol=1e-4, atol=1e-5)
-    kept = train_lib.served_generator(model, config.replace(
+    kept = served_lib.served_generator(model, config.replace(
         runtime={"g_statistics_draws": 0}))
     for ours, theirs in zip(kept.generator.non_trainable_weights,
                             model.generator.non_trainable_weights, strict=True):
       self.assertAllEqual(ours.numpy(), theirs.numpy())  # those of training
     plain = config.replace(optimizer={"g_ema": 0.0})
-    self.assertIs(train_lib.served_generator(model, plain), model)
+    self.assertIs(served_lib.served_generator(model, plain), model)
 
   def test_export_can_recompute_the_trained_generators_statistics(self):
     # --g_recalibrate without --g_ema: the copy keeps G's trained weights, its batch-norm
@@ -342,22 +343,22 @@ class TrainLibTest(tf.test.TestCase):
     for batch in train_lib.train_dataset(config).take(2):
       model.train_step(batch)
     before = [v.numpy().copy() for v in model.generator.weights]
-    served = train_lib.served_generator(model, config)
+    served = served_lib.served_generator(model, config)
     self.assertIsNot(served, model)
     for ours, theirs in zip(served.generator.trainable_variables,
                             model.generator.trainable_variables, strict=True):
       self.assertAllEqual(ours.numpy(), theirs.numpy())
     for v, b in zip(model.generator.weights, before, strict=True):
       self.assertAllEqual(v.numpy(), b)
-    (draws,) = list(train_lib.generator_draws(served, config))
+    (draws,) = list(served_lib.generator_draws(served, config))
     self.assertAllClose(served.generate(*draws, training=False),
                         served.generate(*draws, training=True), rtol=1e-4, atol=1e-5)
     self.assertNotAllClose(model.generate(*draws, training=False),
                            model.generate(*draws, training=True))
     # Off by default, and with no draws: the trained model itself is served.
-    self.assertIs(train_lib.served_generator(
+    self.assertIs(served_lib.served_generator(
         model, config.replace(runtime={"g_recalibrate": False})), model)
-    self.assertIs(train_lib.served_generator(
+    self.assertIs(served_lib.served_generator(
         model, config.replace(runtime={"g_statistics_draws": 0})), model)
 
   def test_the_data_stream_continues_at_the_resumed_step(self):

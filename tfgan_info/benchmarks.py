@@ -211,8 +211,9 @@ def serving_latency(config, calls: int, warmup: int = 100):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  from tfgan_info import served as served_lib  # pylint: disable=g-import-not-at-top
   with tempfile.TemporaryDirectory() as tmp:
-    model = train_lib.serving_model(train_lib.build_model(config), config)  # --export_weights
+    model = served_lib.serving_model(train_lib.build_model(config), config)  # --export_weights
     path = export_lib.export(model, tmp, "latency", 1)
     loaded = tf.saved_model.load(path)
     generate = loaded.signatures["generate"]

@@ -28,7 +28,7 @@ import keras
 
 POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
 PRECISIONS = ("auto",) + POLICIES
-# Policies of a serving copy (`train_lib.serving_model`): weights and compute in bfloat16.
+# Policies of a serving copy (`served.serving_model`): weights and compute in bfloat16.
 WEIGHT_POLICIES = ("bfloat16",)
 
 

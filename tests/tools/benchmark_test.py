@@ -51,9 +51,10 @@ class BenchmarkToolTest(tf.test.TestCase):
   def test_exports_mode_and_a_bad_variant(self):
     from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
     from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+    from tfgan_info import served as served_lib  # pylint: disable=g-import-not-at-top
     config = testutil.tiny_config("")
     model = train_lib.build_model(config)
-    half = train_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
+    half = served_lib.serving_model(model, config.replace(runtime={"export_weights": "bfloat16"}))
     paths = [export_lib.export(model, self.get_temp_dir(), "a", 1),
              export_lib.export(half, self.get_temp_dir(), "b", 1)]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)

@@ -6,7 +6,7 @@ from tfgan_info.data import dsprites
 from tfgan_info.data import paired
 from tfgan_info.data.datasets import (DATASETS, GROUND_TRUTH, IMAGE_SHAPES, NUM_CLASSES,
                                      PAIRED_DATASETS, PAIRED_PREFIX, RENDERED, check_dataset,
-                                     load, pipeline, scale_images)
+                                     load, pipeline, scale_images, train_split)
 from tfgan_info.data.paired import PairedDataError
 from tfgan_info.data.raw import RawDataError, prepare_from_raw, verify_raw_files
 from tfgan_info.data.semi_supervised import (labeled_indices, resolve_num_labeled,

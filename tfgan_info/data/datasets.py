@@ -135,6 +135,14 @@ def load(name: str, split: str, data_dir: Optional[str] = None,
   return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)
 
 
+def train_split(data_config, seed: int) -> tf.data.Dataset:
+  """The training split of a run's dataset (``data_config``: its `config.DataConfig`), in the
+  run's seeded shuffled order (``seed``: --seed; see `load`'s ``shuffle_seed``)."""
+  dc = data_config
+  return load(dc.dataset, "train", dc.data_dir or None, dc.raw_data_dir or None,
+              shuffle_seed=seed)
+
+
 def scale_images(images, value_range: Tuple[float, float] = (-1.0, 1.0)):
   """uint8 images in [0, 255] -> float32 in ``value_range`` (the generator's output range)."""
   lo, hi = value_range

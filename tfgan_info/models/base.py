@@ -107,14 +107,14 @@ class TwoPlayerModel(keras.Model):
   def real_statistics(self):
     """The batch-norm layers whose served statistics should be those of real data, and
     fn(images [batch, H, W, C]) that runs them in training mode: (layers, fn), or None (the
-    default: endpoints serve the moving averages of training). `train_lib.recalibrated`
+    default: endpoints serve the moving averages of training). `served.recalibrated`
     recomputes these layers' statistics on real training images before export."""
     return None
 
   def generator_statistics(self):
     """The generator's batch-norm layers and fn((noise [batch, noise_dim], codes [batch,
     code_dim])) that runs them in training mode on prior draws: (layers, fn), or None (the
-    default: no generator fed from the priors). `train_lib.served_generator` recomputes
+    default: no generator fed from the priors). `served.served_generator` recomputes
     these statistics for the weight-averaged generator it exports, or with --g_recalibrate
     for the trained one (docs/design.md, "Exports")."""
     return None
