@@ -17,6 +17,8 @@ import tempfile
 import tensorflow as tf
 from google.protobuf import text_format
 
+from tfgan_info import console
+
 # Where `resume_point` moves the unreadable checkpoints of a run's checkpoint folder.
 UNREADABLE_DIR = "unreadable"
 
@@ -59,7 +61,7 @@ def unreadable(prefix: str) -> str:
     for name in reader.get_variable_to_shape_map():
       reader.get_tensor(name)
   except (tf.errors.OpError, IndexError, ValueError, OSError) as e:
-    reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    reason = console.first_line(e)
     at_fault = shards[0] if len(shards) == 1 else prefix
     return f"{at_fault} cannot be read: {reason}"
   return ""

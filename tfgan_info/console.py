@@ -67,3 +67,10 @@ def print_json(out, output: str = "", sort_keys: bool = False) -> str:
       f.write(text)
   print(text)
   return text
+
+
+def first_line(error: BaseException) -> str:
+  """The first line of an error's message (its type's name when the message is empty), for
+  one-line errors that quote what a library said (TensorFlow's can run to many lines)."""
+  text = str(error).strip()
+  return text.splitlines()[0] if text else type(error).__name__

@@ -34,6 +34,8 @@ import keras
 import tensorflow as tf
 from google.protobuf import message
 
+from tfgan_info import console
+
 
 def export_dir(model_dir: str, name: str, version: int) -> str:
   return os.path.join(model_dir, "export", name, str(int(version)))
@@ -90,7 +92,7 @@ def load_latest(model_dir: str, name: str = ""):
     try:
       loaded = tf.saved_model.load(path)
     except (tf.errors.OpError, OSError, ValueError, IndexError, message.DecodeError) as e:
-      reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+      reason = console.first_line(e)
       bad.append((path, reason))
       continue
     note = (f"Passed over unreadable export {', '.join(p for p, _ in bad)} "
