@@ -108,6 +108,23 @@ class CheckpointsTest(tf.test.TestCase):
     self.assertEqual(prefix, self.prefix(20))
     self.assertIn("ckpt-30.index is missing", line)
 
+  def test_files_no_list_names_are_moved_aside_and_the_run_starts_over(self):
+    # A save that never completed (no "checkpoint" file lists it) and cannot be read.
+    os.remove(os.path.join(self.dir, "checkpoint"))
+    for step in (10, 20, 30):
+      damage(self.prefix(step), "truncate")
+    prefix, line = checkpoints.resume_point(self.dir)
+    self.assertIsNone(prefix)
+    self.assertRegex(line, r"^Moved unreadable checkpoint ckpt-30, ckpt-20, ckpt-10 to .*; no "
+                     r"complete checkpoint: starting at step 0$")
+    self.assertEqual(checkpoints.listed(self.dir), [])
+
+  def test_a_corrupt_index_is_named(self):
+    with open(self.prefix(30) + ".index", "r+b") as f:
+      f.truncate(20)
+    self.assertStartsWith(checkpoints.unreadable(self.prefix(30)),
+                          f"{self.prefix(30)}.index cannot be read: ")
+
   def test_init_source_passes_over_unreadable_without_moving(self):
     damage(self.prefix(30), "truncate")
     prefix, note = checkpoints.init_source(self.dir)

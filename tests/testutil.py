@@ -96,9 +96,10 @@ def release_traced_graphs() -> int:
   such call per step function (the all-reduce of the gradients,
   `ReplicaContextBase.all_reduce`, also on one device). Its closure holds the step's graph,
   and the graph its captured variables: every model a test trains would stay in memory for
-  the rest of the process (160 MB for InfoGAN MNIST's weights and Adam moments). A traced
-  graph needs the registration only while it is traced, so a test that has finished can
-  drop them.
+  the rest of the process (160 MB for InfoGAN MNIST's weights and Adam moments). The
+  registration is read when a gradient is taken through the traced call: while the step is
+  traced, or later if a test differentiates a function another test traced (no test does:
+  the models a class shares, in setUpClass, are trained before their tests).
   """
   from tensorflow.python.framework import ops  # pylint: disable=g-import-not-at-top
   registry = ops._gradient_registry._registry  # pylint: disable=protected-access

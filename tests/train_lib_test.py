@@ -506,17 +506,25 @@ class SharedFolderFaultsTest(tf.test.TestCase):
     return model_dir, raised.exception
 
   def test_a_full_disk_stops_with_one_line_and_loses_nothing(self):
-    def save(original, manager, checkpoint_number=None, **kwargs):
-      if checkpoint_number == 4:  # half a checkpoint written, then the disk is full
-        os.makedirs(os.path.join(manager.directory, "ckpt-4_temp"))
-        with open(os.path.join(manager.directory, "ckpt-4.index"), "w") as f:
-          f.write("half")
-        raise tf.errors.ResourceExhaustedError(
-            None, None, ".../ckpt-4_temp/part-00000-of-00001.data-00000-of-00001.tempstate"
-            "123; No space left on device [Op:SaveV2]")
-      return original(manager, checkpoint_number=checkpoint_number, **kwargs)
+    def failing_save(step):
+      def save(original, manager, checkpoint_number=None, **kwargs):
+        if checkpoint_number == step:  # half a checkpoint written, then the disk is full
+          os.makedirs(os.path.join(manager.directory, f"ckpt-{step}_temp"))
+          with open(os.path.join(manager.directory, f"ckpt-{step}.index"), "w") as f:
+            f.write("half")
+          raise tf.errors.ResourceExhaustedError(
+              None, None, f".../ckpt-{step}_temp/part-00000-of-00001.data-00000-of-00001."
+              "tempstate123; No space left on device [Op:SaveV2]")
+        return original(manager, checkpoint_number=checkpoint_number, **kwargs)
+      return save
+    # The first save: no checkpoint is complete, and nothing of it is left.
+    model_dir, error = self.full_disk_run("first", tf.train.CheckpointManager, "save",
+                                          failing_save(2))
+    self.assertRegex(str(error), r"^No space left on device writing checkpoint 2 to .*; no "
+                     r"checkpoint is complete yet: free space and rerun the same command$")
+    self.assertEqual(os.listdir(os.path.join(model_dir, "checkpoints")), [])
     model_dir, error = self.full_disk_run("checkpoint", tf.train.CheckpointManager, "save",
-                                          save)
+                                          failing_save(4))
     self.assertRegex(str(error), rf"^No space left on device writing checkpoint 4 to "
                      rf"{model_dir}/checkpoints; the last complete checkpoint is "
                      rf"{model_dir}/checkpoints/ckpt-2 \(step 2\): free space and rerun the "

@@ -288,6 +288,9 @@ class SharedFolderTest(tf.test.TestCase):
                      r"ckpt-4 \(step 4\): free space and rerun the same command to resume "
                      r"from it$")
     self.assertEqual(checkpoint_step(model_dir), 4)
+    self.assertEqual(sorted(os.listdir(os.path.join(model_dir, "checkpoints"))),
+                     ["checkpoint"] + [f"ckpt-{s}.{x}" for s in (2, 4)
+                                       for x in ("data-00000-of-00001", "index")])
     self.assertEqual(os.listdir(os.path.join(model_dir, "export", "dcgan")), ["4"])
     os.remove(filler)
     resumed = run_cli("tfgan_info.train", *args, "--train_steps=8", "--verbose=1")

@@ -8,7 +8,6 @@ without them, as Orbax and `tf.train.CheckpointManager` users expect of a restor
 back (docs/design.md, "Shared folders").
 """
 
-import itertools
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ import tensorflow as tf
 from google.protobuf import text_format
 
 from tfgan_info import console
+from tfgan_info import disk
 
 # Where `resume_point` moves the unreadable checkpoints of a run's checkpoint folder.
 UNREADABLE_DIR = "unreadable"
@@ -56,31 +56,43 @@ def unreadable(prefix: str) -> str:
     name = f"{prefix}.data-{i:05d}-of-{expected:05d}"
     if name not in shards:
       return f"{name} is missing"
+  errors = (tf.errors.OpError, IndexError, ValueError, OSError)
   try:
     reader = tf.train.load_checkpoint(prefix)
+  except errors as e:
+    return f"{prefix}.index cannot be read: {console.first_line(e)}"
+  try:
     for name in reader.get_variable_to_shape_map():
       reader.get_tensor(name)
-  except (tf.errors.OpError, IndexError, ValueError, OSError) as e:
-    reason = console.first_line(e)
+  except errors as e:
     at_fault = shards[0] if len(shards) == 1 else prefix
-    return f"{at_fault} cannot be read: {reason}"
+    return f"{at_fault} cannot be read: {console.first_line(e)}"
   return ""
 
 
-def listed(checkpoint_dir: str) -> list:
-  """The checkpoint prefixes of ``checkpoint_dir``, oldest first: those its "checkpoint"
-  file lists, or, when that file is missing or unreadable, every ``ckpt-<step>`` whose
-  files are there."""
+def _state(checkpoint_dir: str):
+  """The folder's "checkpoint" file (a CheckpointState), or None when it is missing or
+  unreadable."""
   try:
     state = tf.train.get_checkpoint_state(checkpoint_dir)
   except (tf.errors.OpError, ValueError):
-    state = None
-  if state is not None and state.model_checkpoint_path:
+    return None
+  return state if state is not None and state.model_checkpoint_path else None
+
+
+def listed(checkpoint_dir: str, files: bool = True) -> list:
+  """The checkpoint prefixes of ``checkpoint_dir``, oldest first: those its "checkpoint"
+  file lists (the saves that completed), or, when that file is missing or unreadable and
+  ``files``, every ``ckpt-<step>`` whose files are there."""
+  state = _state(checkpoint_dir)
+  if state is not None:
     paths = list(state.all_model_checkpoint_paths) or [state.model_checkpoint_path]
     if paths[-1] != state.model_checkpoint_path:
       paths = [p for p in paths if p != state.model_checkpoint_path]
       paths.append(state.model_checkpoint_path)
     return paths
+  if not files:
+    return []
   found = {re.sub(r"\.(index|data-\d+-of-\d+)$", "", path)
            for path in tf.io.gfile.glob(os.path.join(checkpoint_dir, "ckpt-*"))
            if re.search(r"/ckpt-\d+\.(index|data-\d+-of-\d+)$", path)}
@@ -107,25 +119,20 @@ def _rewrite_list(checkpoint_dir: str, removed: set):
   ``removed``, keeping the others' timestamps (so the manager's max_to_keep still deletes
   them in turn) and paths relative to the folder. A folder without a readable "checkpoint"
   file (its list came from the files, `listed`) keeps none."""
-  try:
-    state = tf.train.get_checkpoint_state(checkpoint_dir)
-  except (tf.errors.OpError, ValueError):
-    state = None
+  state = _state(checkpoint_dir)
   if state is None:
     return
-  kept = [(os.path.basename(p), t) for p, t in itertools.zip_longest(
-      state.all_model_checkpoint_paths, state.all_model_checkpoint_timestamps)
-          if p not in removed]
+  paths = list(state.all_model_checkpoint_paths)
+  stamps = list(state.all_model_checkpoint_timestamps)
+  keep = [i for i, p in enumerate(paths) if p not in removed]
   del state.all_model_checkpoint_paths[:]
   del state.all_model_checkpoint_timestamps[:]
-  state.all_model_checkpoint_paths.extend(p for p, _ in kept)
-  if all(t is not None for _, t in kept):
-    state.all_model_checkpoint_timestamps.extend(t for _, t in kept)
-  state.model_checkpoint_path = kept[-1][0] if kept else ""
-  path = os.path.join(checkpoint_dir, "checkpoint")
-  with tf.io.gfile.GFile(path + ".tmp", "w") as f:
-    f.write(text_format.MessageToString(state))
-  tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
+  state.all_model_checkpoint_paths.extend(os.path.basename(paths[i]) for i in keep)
+  if len(stamps) == len(paths):
+    state.all_model_checkpoint_timestamps.extend(stamps[i] for i in keep)
+  state.model_checkpoint_path = os.path.basename(paths[keep[-1]]) if keep else ""
+  disk.write_atomically(os.path.join(checkpoint_dir, "checkpoint"),
+                        text_format.MessageToString(state))
 
 
 def newest_readable(checkpoint_dir: str):
@@ -155,20 +162,27 @@ def resume_point(checkpoint_dir: str):
     (the prefix, or None for a folder without checkpoints; a line for the user saying what
     was moved and where the run resumes, or None when nothing was).
 
+  Checkpoint files that no "checkpoint" file lists (it is missing: a save that never
+  completed) and that cannot be read are moved aside too, and the run starts at step 0.
+
   Raises:
-    UnreadableCheckpointError: when the folder lists checkpoints and none can be read
-      (nothing is moved then).
+    UnreadableCheckpointError: when the folder's "checkpoint" file lists checkpoints and
+      none can be read (nothing is moved then).
   """
   prefix, bad = newest_readable(checkpoint_dir)
   if not bad:
     return prefix, None
-  if prefix is None:
+  confirmed = _state(checkpoint_dir) is not None
+  if prefix is None and confirmed:
     raise no_readable_error(checkpoint_dir, bad)
-  moved = [move_aside(p) for p, _ in bad]
-  _rewrite_list(checkpoint_dir, {p for p, _ in bad})
+  with disk.writing("the list of checkpoints", checkpoint_dir):
+    moved = [move_aside(p) for p, _ in bad]
+    _rewrite_list(checkpoint_dir, {p for p, _ in bad})
   names = ", ".join(os.path.basename(p) for p, _ in bad)
+  start = (f"resuming from {os.path.basename(prefix)}" if prefix else
+           "no complete checkpoint: starting at step 0")
   return prefix, (f"Moved unreadable checkpoint {names} to {os.path.dirname(moved[0])}/ "
-                  f"({bad[0][1]}); resuming from {os.path.basename(prefix)}")
+                  f"({bad[0][1]}); {start}")
 
 
 def remove_partial(checkpoint_dir: str) -> list:
@@ -186,7 +200,8 @@ def remove_unlisted(checkpoint_dir: str, step: int) -> list:
   ``_temp`` folder and its files, unless the folder's list names it. Returns the paths
   removed."""
   prefix = os.path.join(checkpoint_dir, f"ckpt-{step}")
-  if os.path.basename(prefix) in {os.path.basename(p) for p in listed(checkpoint_dir)}:
+  if os.path.basename(prefix) in {os.path.basename(p)
+                                  for p in listed(checkpoint_dir, files=False)}:
     return []
   removed = []
   for path in tf.io.gfile.glob(prefix + "_temp") + files_of(prefix):

@@ -52,3 +52,16 @@ def writing(what: str, where: str):
     if not is_disk_full(e):
       raise
     raise DiskFullError(what, where) from e
+
+
+def write_atomically(path: str, content):
+  """Writes ``content`` (str, or bytes) to ``path`` through ``path``.tmp and a rename, so
+  ``path`` is never half-written; a failed write removes the temporary file."""
+  tmp = path + ".tmp"
+  try:
+    with tf.io.gfile.GFile(tmp, "wb" if isinstance(content, bytes) else "w") as f:
+      f.write(content)
+    tf.io.gfile.rename(tmp, path, overwrite=True)
+  finally:
+    if tf.io.gfile.exists(tmp):
+      tf.io.gfile.remove(tmp)

@@ -15,6 +15,8 @@ from typing import Callable, Dict, Sequence, Tuple
 import numpy as np
 import tensorflow as tf
 
+from tfgan_info import disk
+
 from tfgan_info import latents
 
 TRAVERSAL_VALUES = np.linspace(-2.0, 2.0, 9)
@@ -218,10 +220,4 @@ def group_grid(image_sets: Sequence[np.ndarray], groups_per_row: int = 3) -> np.
 def write_png(path: str, image: np.ndarray):
   """Writes a uint8 image [H, W, C] as a PNG file, atomically (a temporary file renamed into
   place: a failed write never leaves a truncated PNG under ``path``)."""
-  tmp = path + ".tmp"
-  try:
-    tf.io.write_file(tmp, tf.io.encode_png(image))
-    tf.io.gfile.rename(tmp, path, overwrite=True)
-  finally:
-    if tf.io.gfile.exists(tmp):
-      tf.io.gfile.remove(tmp)
+  disk.write_atomically(path, tf.io.encode_png(image).numpy())

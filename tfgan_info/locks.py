@@ -55,6 +55,15 @@ def exclusive(path: str, waiting: str = ""):
     yield  # closing the file releases the lock
 
 
+def _is_current(f, path: str) -> bool:
+  """Whether the open file ``f`` is still the file at ``path`` (a holder that removed the
+  lock file while this process waited for it leaves this process a lock on a deleted file)."""
+  try:
+    return os.fstat(f.fileno()).st_ino == os.stat(path).st_ino
+  except FileNotFoundError:
+    return False
+
+
 def data_build(data_dir: str, name: str):
   """`exclusive` lock of the build of tfds dataset ``name`` in the tfds folder ``data_dir``:
   ``data_dir/.locks/<name>.lock``."""
@@ -90,18 +99,28 @@ def run_folder(model_dir: str):
   if not lockable(model_dir):
     yield
     return
-  created = not os.path.isdir(model_dir)
-  os.makedirs(model_dir, exist_ok=True)
   path = os.path.join(model_dir, RUN_LOCK)
-  with open(path, "a+", encoding="utf-8") as f:
+  while True:  # until this process holds the lock of the file that is at ``path``
+    created = not os.path.isdir(model_dir)
+    os.makedirs(model_dir, exist_ok=True)
+    try:
+      f = open(path, "a+", encoding="utf-8")  # pylint: disable=consider-using-with
+    except FileNotFoundError:  # the folder was just removed by a start that failed
+      continue
     try:
       fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
       f.seek(0)
+      holder = describe_holder(f.read())
+      f.close()
       raise FolderInUseError(
-          f"{model_dir} is in use by another training run ({describe_holder(f.read())}): "
-          "wait for it to finish or stop it (Ctrl-C or kill PID saves a checkpoint), or use "
-          "another --model_dir") from None
+          f"{model_dir} is in use by another training run ({holder}): wait for it to finish "
+          "or stop it (Ctrl-C or kill PID saves a checkpoint), or use another "
+          "--model_dir") from None
+    if _is_current(f, path):
+      break
+    f.close()
+  with f:
     f.seek(0)
     f.truncate()
     f.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
@@ -111,8 +130,11 @@ def run_folder(model_dir: str):
       yield
     finally:
       if created and os.listdir(model_dir) == [RUN_LOCK]:
-        os.remove(path)
-        os.rmdir(model_dir)
+        try:  # while this process holds the lock: a waiter then sees a removed file
+          os.remove(path)
+          os.rmdir(model_dir)
+        except OSError:  # another process got there first: its folder now
+          pass
 
 
 def remove_all_but_lock(model_dir: str):

@@ -176,9 +176,7 @@ def prepare_model_dir(config: Config):
   tf.io.gfile.makedirs(model_dir)
   path = os.path.join(model_dir, "config.json")
   with disk.writing("config.json", model_dir):
-    with tf.io.gfile.GFile(path + ".tmp", "w") as f:
-      f.write(config.to_json())
-    tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
+    disk.write_atomically(path, config.to_json())
 
 
 def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
@@ -351,7 +349,7 @@ def run(config: Config):
 def last_complete(model_dir: str) -> str:
   """'; the last complete checkpoint is ...: free space and rerun ...' for a run stopped by
   a full disk (the newest checkpoint of model_dir's list: a failed save never enters it)."""
-  listed = checkpoints_lib.listed(os.path.join(model_dir, "checkpoints"))
+  listed = checkpoints_lib.listed(os.path.join(model_dir, "checkpoints"), files=False)
   if not listed:
     return "; no checkpoint is complete yet: free space and rerun the same command"
   return (f"; the last complete checkpoint is {listed[-1]} (step "
@@ -448,9 +446,9 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
     latest, moved = checkpoints_lib.resume_point(own_dir)
     if moved:
       _say(attempt, moved)
-  else:
+  else:  # the chief's choice: a worker that cannot read it stops rather than diverge
     latest, bad = checkpoints_lib.newest_readable(own_dir)
-    if latest is None and bad:
+    if bad:
       raise checkpoints_lib.no_readable_error(own_dir, bad)
   manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir, max_to_keep=3)
   if latest:

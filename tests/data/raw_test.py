@@ -143,9 +143,8 @@ class OfflineBuildTest(tf.test.TestCase):
                            verify_checksums=False)
 
   def test_concurrent_first_builds_wait_for_one_and_share_it(self):
-    # Two processes need the same unbuilt dataset while a third (this test) builds it:
-    # both wait, then one builds and the other reads that build (no "Cannot rename ...
-    # already exists").
+    # Two processes need the same unbuilt dataset while a third (this test) holds its build
+    # lock: both wait, then one builds and the other reads that build.
     folder = synthetic_raw.write_raw_files(os.path.join(self.get_temp_dir(), "raw"))
     data_dir = os.path.join(self.get_temp_dir(), "shared_tfds")
     script = ("import sys; from tfgan_info.data import raw; b = raw.prepare_from_raw("

@@ -130,6 +130,8 @@ def load(name: str, split: str, data_dir: Optional[str] = None,
     builder = tfds.builder(name, data_dir=data_dir)
     if not builder.is_prepared():
       with locks.data_build(builder.data_dir_root, name):  # one build for concurrent runs
+        # A new builder reads what another process may have built while this one waited.
+        builder = tfds.builder(name, data_dir=data_dir)
         builder.download_and_prepare()
   ds = builder.as_dataset(split=split, shuffle_files=False)
   return ds.map(lambda ex: to_example(name, ex), num_parallel_calls=tf.data.AUTOTUNE)

@@ -44,7 +44,8 @@ def inspect(path: str, what: str = "Image") -> Tuple[int, int, int]:
     with Image.open(path) as image:
       image.load()  # the whole decode: a JPEG cut short fails here
   except UnidentifiedImageError as e:
-    empty = not open(path, "rb").read(1)
+    with open(path, "rb") as f:
+      empty = not f.read(1)
     raise ImageFileError(f"{what} {path} is empty (0 bytes): replace or remove it" if empty
                          else f"{what} {path} is neither a PNG nor a JPEG file (it cannot be "
                          "decoded): replace or remove it") from e
