@@ -11,10 +11,8 @@ from tfgan_info import callbacks
 
 
 def fake_model(step, weights=()):
-  """The little a step callback reads of a model: step_optimizer.iterations, weights."""
-  return types.SimpleNamespace(
-      step_optimizer=types.SimpleNamespace(iterations=tf.Variable(step)),
-      weights=list(weights))
+  """The little a step callback reads of a model: global_step, weights."""
+  return types.SimpleNamespace(global_step=tf.Variable(step), weights=list(weights))
 
 
 class StepCallbacksTest(tf.test.TestCase):
@@ -34,11 +32,11 @@ class StepCallbacksTest(tf.test.TestCase):
     model = fake_model(0)
     cb.set_model(model)
     for i in range(1, 7):
-      model.step_optimizer.iterations.assign(i)
+      model.global_step.assign(i)
       cb.on_train_batch_end(i)
     cb.on_train_end()  # step 6 is saved already: no second save
     self.assertEqual([os.path.basename(p) for p in manager.checkpoints], ["ckpt-3", "ckpt-6"])
-    model.step_optimizer.iterations.assign(7)
+    model.global_step.assign(7)
     cb.on_train_end()
     self.assertEqual(os.path.basename(manager.latest_checkpoint), "ckpt-7")
 
@@ -51,7 +49,7 @@ class StepCallbacksTest(tf.test.TestCase):
     cb.set_model(model)
     cb.on_train_batch_end(0)
     kernel.assign([[1.0, np.inf, 0.0], [0.0, 0.0, np.nan]])
-    model.step_optimizer.iterations.assign(4)
+    model.global_step.assign(4)
     with self.assertRaisesRegex(FloatingPointError,
                                 r"Non-finite weights at step 4 \(kernel\).*ckpt-2 is kept"):
       cb.on_train_batch_end(1)
@@ -111,7 +109,7 @@ class ProgressAndStopTest(tf.test.TestCase):
     cb.set_model(model)
     for b in range(30):  # a run resumed at step 100: its first step takes 60 s (compilation)
       clock.now += 60.0 if b == 0 else 0.5
-      model.step_optimizer.iterations.assign(101 + b)
+      model.global_step.assign(101 + b)
       cb.on_train_batch_end(b, {"d_loss": 1.0 + b / 2})  # running mean of 1, 2, ..., b + 1
     cb.on_train_end()
     lines = out.getvalue().splitlines()
@@ -132,7 +130,7 @@ class ProgressAndStopTest(tf.test.TestCase):
     cb.on_train_begin()
     for step in range(1, 8):
       clock.now += 25.0  # a save is due every third step (75 s >= 60 s)
-      model.step_optimizer.iterations.assign(step)
+      model.global_step.assign(step)
       cb.on_train_batch_end(step)
     self.assertEqual([os.path.basename(p) for p in manager.checkpoints], ["ckpt-3", "ckpt-6"])
 

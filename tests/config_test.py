@@ -1,4 +1,4 @@
-"""The config sections, their JSON, and the flat config.json of runs before 2026-12-01."""
+"""The config sections, their JSON, and the refusal of another package's config.json."""
 
 import dataclasses
 import json
@@ -14,8 +14,8 @@ TESTDATA = os.path.join(testutil.ROOT, "tests", "testdata")
 
 
 def flat_dict(name):
-  """config.json of a run of configs/<name>.cfg written by the release of 2026-12-01 (the
-  flat layout), with its folders blanked."""
+  """config.json of a run of configs/<name>.cfg in the flat layout of an earlier tfgan_info
+  (format 1), with its folders blanked."""
   with open(os.path.join(TESTDATA, f"flat_config_{name}.json")) as f:
     return json.load(f)
 
@@ -54,51 +54,20 @@ class ConfigTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "Unknown data config keys"):
       config_lib.Config.from_dict(d)
 
-  def test_flat_config_of_earlier_runs(self):
-    for name, expected in [
-        # generator_steps: 1, not the flat file's (AGE's) 2 (params.field's after_flat_layout).
-        ("infogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
-                               augment_d=False, augment_scale="independent", generator_steps=1,
-                               lambda_cat=1.0,
-                               lambda_cont=0.1, q_step="g", lambda_iic=0.0,
-                               equivariant_codes="", lambda_equivariance=0.0)),
-        ("ssinfogan_mnist", dict(generator_loss="non_saturating", reuse_fakes=False,
-                                 augment_d=False, augment_scale="independent",
-                                 generator_steps=1, lambda_ss=2.0,
-                                 lambda_us=0.8, q_step="d", q_ss_on_fakes=True, lambda_iic=0.0,
-                                 num_labeled=132,
-                                 labeled_fraction=0.0, unlabeled_prob=0.9,
-                                 unlabeled_prob_ramp_steps=1000)),
-        ("age_mnist", dict(generator_steps=2, lambda_z=1000.0, mu_x=10.0, image_loss="l1",
-                           latent_loss="l2", kl_reduction="mean"))]:
-      old = flat_dict(name)
-      config = config_lib.Config.from_dict(old)
-      self.assertEqual(dataclasses.asdict(config.params), expected, name)
-      # Every shared field keeps its value (fields added since take their defaults);
-      # nothing else of the old file is lost but the other models' parameters.
-      for section, values in config.to_dict().items():
-        if section != "params":
-          for key, value in values.items():
-            if key in old[section]:
-              self.assertEqual(old[section][key], value, f"{name} {section}.{key}")
-      self.assertEqual(config.runtime.precision, "float32")
-      self.assertEqual(config_lib.config_diff(config, config_lib.Config.from_json(
-          config.to_json())), [])
-
-  def test_config_of_runs_before_the_generator_statistics_rename(self):
-    # --g_ema_statistics_draws (before 2026-12-06) is read as --g_statistics_draws.
-    d = config_lib.Config().to_dict()
-    del d["runtime"]["g_statistics_draws"]
-    d["runtime"]["g_ema_statistics_draws"] = 123
-    config = config_lib.Config.from_dict(d)
-    self.assertEqual(config.runtime.g_statistics_draws, 123)
-    self.assertFalse(config.runtime.g_recalibrate)
-
-  def test_flat_config_of_an_unknown_model_is_refused(self):
-    old = flat_dict("infogan_mnist")
-    old["model"]["model"] = "vae"
-    with self.assertRaisesRegex(ValueError, "Unknown model 'vae'"):
-      config_lib.Config.from_dict(old)
+  def test_config_of_an_earlier_package_is_refused_with_one_line(self):
+    for d in (flat_dict("infogan_mnist"), dict(config_lib.Config().to_dict(), format=1)):
+      with self.assertRaisesRegex(config_lib.ConfigFormatError,
+                                  r"^config format 1 was written by an earlier tfgan_info "
+                                  r"\(this one reads format 2, [^\n]*\): train the run again in "
+                                  r"a new --model_dir$"):
+        config_lib.Config.from_dict(d)
+    model_dir = self.get_temp_dir()
+    with open(os.path.join(model_dir, "config.json"), "w") as f:
+      json.dump(flat_dict("infogan_mnist"), f)
+    with self.assertRaisesRegex(config_lib.ConfigFormatError,
+                                f"^{model_dir}/config.json: config format 1 was written"):
+      config_lib.read_run_config(model_dir)
+    self.assertEqual(config_lib.Config().to_dict()["format"], config_lib.FORMAT)
 
   def test_datasets_of_pairs_and_their_direction(self):
     config = config_lib.Config(
@@ -123,7 +92,7 @@ class ConfigTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "is for paired datasets"):
       config_lib.DataConfig(dataset="mnist", direction="BtoA")
     d = config_lib.Config().to_dict()
-    del d["data"]["direction"]  # a config.json written before the field existed
+    del d["data"]["direction"]  # a field the file lacks takes its default
     self.assertEqual(config_lib.Config.from_dict(d).data.direction, "AtoB")
 
   def test_every_field_is_documented(self):

@@ -79,7 +79,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
                                 r"--model=cgan, not of --model=infogan \(its parameters: "
-                                r"--augment_d, --augment_scale, "
+                                r"--augment_d, --discriminator_steps, "
                                 r"--equivariant_codes, --generator_loss, "
                                 r"--generator_steps, --lambda_cat, "
                                 r"--lambda_cont, --lambda_equivariance, "
@@ -113,7 +113,7 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
                      steps_per_epoch=1, jit_compile=False, verbose=0,
                      bn_recalibration_images=16, g_statistics_draws=16))
     model, path = train_lib.run(config)
-    self.assertEqual(int(model.step_optimizer.iterations), 1)
+    self.assertEqual(int(model.global_step), 1)
     self.assertTrue(all(tf.math.is_finite(m.result()) for m in model.metrics))
     self.assertEqual(os.path.basename(path), "1")
     loaded = tf.saved_model.load(path)

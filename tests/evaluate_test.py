@@ -98,7 +98,7 @@ class EvaluateTest(tf.test.TestCase):
     hits = np.concatenate([probs.argmax(1) == labels, more_probs.argmax(1) == more_labels])
     self.assertAllClose(two["conditional_accuracy"], hits.mean())
 
-  def test_ss_infogan_reports_unmatched_q_ss_accuracy(self):
+  def test_ss_infogan_reports_the_unmatched_classify_accuracy(self):
     model_dir = os.path.join(self.get_temp_dir(), "ss_run")
     config = testutil.tiny_config(model_dir, train_steps=2).replace(
         model=dict(model="ssinfogan"), params=dict(q_step="d", num_labeled=10))
@@ -109,9 +109,9 @@ class EvaluateTest(tf.test.TestCase):
     correct = sum(int(tf.reduce_sum(tf.cast(
         tf.argmax(model.infer_codes(b["image"])[0][:, :10], -1) == b["label"], tf.int32)))
                   for b in test)
-    self.assertAllClose(results["q_ss_accuracy"], correct / results["num_examples"],
+    self.assertAllClose(results["classify_accuracy"], correct / results["num_examples"],
                         atol=2e-4)
-    self.assertGreaterEqual(results["c1_matched_accuracy"], results["q_ss_accuracy"])
+    self.assertGreaterEqual(results["c1_matched_accuracy"], results["classify_accuracy"])
     # c_ss control: sample returns the class each c_ss asks for, scored by the domain classifier.
     loaded = tf.saved_model.load(results["export"])
     out = loaded.sample(count=tf.constant(5), seed=tf.constant(3, tf.int64))

@@ -10,12 +10,18 @@ Parsed from the source (no import runs), so a change that breaks a layer fails h
   export of a run);
 - the shared modules (every module outside models/) contain no model name as a string and
   no ``hasattr`` (networks/ may ask an architecture module whether it has an encoder);
+- the modules that drive training and the GAN base (models/gan.py, base.py, objective.py)
+  name no model in an identifier either (a function, class, argument, attribute or
+  variable), and the GAN base's text names no model's idea (InfoGAN's Q and codes, a
+  conditional GAN's labels, InfoGAN-CR's pair classifier, ss-InfoGAN's labelled subset);
+  networks/ and metrics/ may name an architecture or a metric's protocol after its paper;
 - nothing in the package imports tools/; no tool imports another tool (shared code lives in
   the package), nor edits sys.path (the package is installed: ``pip install -e .``).
 """
 
 import ast
 import os
+import re
 
 import tensorflow as tf
 
@@ -36,6 +42,15 @@ FOUNDATIONS = ("data", "metrics", "networks", "losses.py", "latents.py", "consol
 SHARED = ("train.py", "train_lib.py", "callbacks.py", "export.py", "served.py", "evaluate.py",
           "config.py",
           "benchmarks.py", "serving") + FOUNDATIONS
+# Modules whose identifiers name no model: the drivers, the serving client and the GAN base.
+MODEL_FREE = ("train.py", "train_lib.py", "callbacks.py", "export.py", "served.py",
+              "evaluate.py", "config.py", "benchmarks.py", "restarts.py", "serving",
+              os.path.join("models", "gan.py"), os.path.join("models", "base.py"),
+              os.path.join("models", "objective.py"))
+# The GAN base's text (code, docstrings, comments) names none of these ideas.
+GAN_BASE = tuple(os.path.join("models", f) for f in ("gan.py", "base.py", "objective.py"))
+MODEL_IDEAS = r"InfoGAN|ss-InfoGAN|cGAN|[Cc]onditional GAN|\bQ\b|q_dim|Q head|mutual.information|" \
+              r"\blabels?\b|num_classes|pair classifier|contrastive|labelled"
 
 
 def imports(path: str):
@@ -138,6 +153,53 @@ class LayeringTest(tf.test.TestCase):
     where = os.path.relpath(path, testutil.ROOT)
     self.assertCountEqual(self.model_names_and_probes([path]),
                           [f"{where}:2 names model 'age'", f"{where}:2 calls hasattr"])
+
+  def model_identifiers(self, files):
+    """"<file>:<line> names model <name> in <identifier>" for identifiers with a registered
+    model's name (other than the family's "gan") as a run of their underscore-separated
+    words."""
+    from tfgan_info.models import registry  # pylint: disable=g-import-not-at-top
+    names = [n.split("_") for n in registry.names() if n != "gan"]
+    out = []
+    for path in files:
+      with open(path) as f:
+        tree = ast.parse(f.read(), path)
+      where = os.path.relpath(path, testutil.ROOT)
+      for node in ast.walk(tree):
+        ident = {ast.Name: "id", ast.Attribute: "attr", ast.arg: "arg", ast.keyword: "arg",
+                 ast.FunctionDef: "name", ast.ClassDef: "name"}.get(type(node))
+        value = getattr(node, ident, None) if ident else None
+        if not value:
+          continue
+        words = value.lower().split("_")
+        for name in names:
+          if any(words[i:i + len(name)] == name for i in range(len(words))):
+            out.append(f"{where}:{node.lineno} names model {'_'.join(name)} in {value}")
+    return out
+
+  def test_drivers_and_the_gan_base_name_no_model_in_identifiers(self):
+    files = [p for part in MODEL_FREE for p in python_files(part)]
+    self.assertGreater(len(files), 15)
+    self.assertEqual(self.model_identifiers(files), [])
+    path = os.path.join(self.get_temp_dir(), "named.py")
+    with open(path, "w") as f:
+      f.write("def age_metrics(loaded, q_ss):\n  return loaded.infogan_cr_score\n")
+    where = os.path.relpath(path, testutil.ROOT)
+    self.assertCountEqual(self.model_identifiers([path]),
+                          [f"{where}:1 names model age in age_metrics",
+                           f"{where}:2 names model infogan in infogan_cr_score",
+                           f"{where}:2 names model infogan_cr in infogan_cr_score"])
+
+  def test_the_gan_base_names_no_models_idea(self):
+    found = []
+    for part in GAN_BASE:
+      path = python_files(part)[0]
+      with open(path) as f:
+        for i, line in enumerate(f, 1):
+          match = re.search(MODEL_IDEAS, line)
+          if match:
+            found.append(f"{part}:{i} {match.group(0)!r}")
+    self.assertEqual(found, [])
 
   def test_the_checker_sees_a_violation(self):
     path = os.path.join(self.get_temp_dir(), "bad.py")

@@ -66,9 +66,24 @@ class FusedAdamTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_adam_factory(self):
     self.assertIsInstance(optimizers.adam(1e-3), optimizers.FusedAdam)
-    plain = optimizers.adam(1e-3, fused=False, beta_1=0.5)
+    with optimizers.keras_adam():
+      plain = optimizers.adam(1e-3, beta_1=0.5)
     self.assertNotIsInstance(plain, optimizers.FusedAdam)
     self.assertEqual(plain.beta_1, 0.5)
+    self.assertIsInstance(optimizers.adam(1e-3), optimizers.FusedAdam)
+
+  def test_on_step_reads_the_step_counter_and_survives_a_copy(self):
+    step = tf.Variable(0, dtype=tf.int64)
+    schedule = optimizers.OnStep(keras.optimizers.schedules.ExponentialDecay(
+        1.0, decay_steps=2, decay_rate=0.5, staircase=True), step)
+    adam = optimizers.adam(schedule)
+    adam.iterations.assign(100)  # the optimizer's own count does not matter
+    self.assertAllClose(adam.learning_rate, 1.0)
+    step.assign(5)
+    self.assertAllClose(adam.learning_rate, 0.25)
+    settings = adam.get_config()
+    settings["learning_rate"] = schedule
+    self.assertAllClose(type(adam).from_config(settings).learning_rate, 0.25)
 
 
 if __name__ == "__main__":

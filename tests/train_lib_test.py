@@ -1,5 +1,4 @@
 import contextlib
-import dataclasses
 import errno
 import io
 import json
@@ -14,11 +13,11 @@ import tensorflow as tf
 from tests import checkpoints_test
 from tests import testutil
 from tfgan_info import checkpoints
+from tfgan_info import config as config_lib
 from tfgan_info import disk
 from tfgan_info import evaluate
 from tfgan_info import export as export_lib
 from tfgan_info import locks
-from tfgan_info import config as config_lib
 from tfgan_info import train_lib
 from tfgan_info import served as served_lib
 from tfgan_info.networks import normalization
@@ -56,14 +55,17 @@ def images(model_dir):
 
 class TrainLibTest(tf.test.TestCase):
 
-  def test_learning_rate_decay_is_a_staircase_per_optimizer_step(self):
-    config = testutil.tiny_config(self.get_temp_dir()).replace(
+  def test_learning_rate_decay_is_a_staircase_per_training_step(self):
+    # The global step drives it, not each optimizer's own count: with 5 D steps or 2 G
+    # steps per training step both players decay on the same steps.
+    config = testutil.tiny_dcgan_config(self.get_temp_dir()).replace(
         optimizer=dict(d_learning_rate=1e-3, g_learning_rate=4e-3, lr_decay_steps=3,
-                       lr_decay_rate=0.5))
+                       lr_decay_rate=0.5), params=dict(generator_steps=2))
     model = train_lib.compile_model(train_lib.build_model(config), config)
     for step, factor in ((0, 1.0), (2, 1.0), (3, 0.5), (7, 0.25)):
-      model.d_optimizer.iterations.assign(step)
-      model.g_optimizer.iterations.assign(step)
+      model.global_step.assign(step)
+      model.d_optimizer.iterations.assign(5 * step)
+      model.g_optimizer.iterations.assign(2 * step)
       self.assertAllClose(model.d_optimizer.learning_rate, 1e-3 * factor)
       self.assertAllClose(model.g_optimizer.learning_rate, 4e-3 * factor)
     constant = train_lib.compile_model(train_lib.build_model(testutil.tiny_config("")),
@@ -379,21 +381,20 @@ class TrainLibTest(tf.test.TestCase):
     # Changing only how long to train is a resume, not a different run.
     train_lib.prepare_model_dir(different.replace(runtime={"train_steps": 99}))
 
-  def test_a_run_with_a_flat_config_json_resumes(self):
-    # config.json as runs before 2026-12-01 wrote it: every model's parameters in "model"
-    # and ss-InfoGAN's in "data".
-    model_dir = os.path.join(self.get_temp_dir(), "flat")
+  def test_a_run_folder_of_an_earlier_package_is_refused(self):
+    # Its checkpoints have no global step: a resume would restart the step count.
+    model_dir = os.path.join(self.get_temp_dir(), "earlier")
     config = testutil.tiny_config(model_dir, train_steps=2)
-    train_lib.run(config)
+    os.makedirs(model_dir)
     d = config.to_dict()
-    d["model"].update(d.pop("params"), mismatch_weight=1.0, lambda_z=1000.0, q_step="g")
-    d["data"].update(num_labeled=132, unlabeled_prob=-1.0)
+    d.pop("format")
     with open(os.path.join(model_dir, "config.json"), "w") as f:
       json.dump(d, f)
-    model, _ = train_lib.run(config.replace(runtime={"train_steps": 4}))
-    self.assertEqual(model_step(model), 4)
-    with open(os.path.join(model_dir, "config.json")) as f:
-      self.assertEqual(json.load(f)["params"], dataclasses.asdict(config.params))
+    with self.assertRaisesRegex(config_lib.ConfigFormatError,
+                                f"{model_dir}/config.json: config format 1 was written by an "
+                                "earlier tfgan_info"):
+      train_lib.run(config)
+    self.assertTrue(train_lib.check_model_dir(config.replace(runtime={"overwrite": True})))
 
   def test_bad_config_values(self):
     config = testutil.tiny_config(os.path.join(self.get_temp_dir(), "bad"))

@@ -3,8 +3,8 @@
 Used for the invariance term of `models.infogan` (`losses.invariant_information`, IIC, Ji
 et al. 2019), whose MNIST transforms are rotations of up to 25 degrees and random crops
 rescaled to the input size. Here one transform per image: a rotation, a horizontal shear (the
-slant of handwriting), a scale of each axis (independent draws by default, so a digit's width
-and height change; or one draw for both, which keeps the aspect ratio) and a shift, applied
+slant of handwriting), a scale of each axis (independent draws, so a digit's width and height
+change) and a shift, applied
 about the image centre with bilinear interpolation; pixels brought in from outside the image
 take the background value (the range's minimum, -1 for images in [-1, 1]).
 
@@ -26,9 +26,6 @@ MAX_SHEAR = 0.4
 MAX_SCALE = 0.15
 MAX_SHIFT = 3.0
 NUM_PARAMS = 6  # angle (radians), shear, scale_y, scale_x, shift_y, shift_x
-# How the two axes are scaled: independently (width and height change apart), by one factor
-# (the aspect ratio, a digit's width relative to its height, is kept) or not at all.
-SCALE_MODES = ("independent", "isotropic", "none")
 # Factors a continuous code can be tied to (`factor_affine`) and what one unit of each is: a
 # rotation of 20 degrees (the invariance term's MAX_ROTATION), a shear of 0.35 (about the
 # slant change InfoGAN's codes make over [-1, 1] unaided, BUILD.md "Issue 17"), and a scale
@@ -41,7 +38,7 @@ _FACTOR_PARAM = {"rotation": 0, "slant": 1, "height": 2, "width": 3}  # index in
 
 def sample_affine(count, seed, max_rotation: float = MAX_ROTATION,
                   max_shear: float = MAX_SHEAR, max_scale: float = MAX_SCALE,
-                  max_shift: float = MAX_SHIFT, scale: str = "independent"):
+                  max_shift: float = MAX_SHIFT):
   """Parameters [count, 6] of random affine transforms (angle, shear, scale_y, scale_x,
   shift_y, shift_x): angle ~ U(+-max_rotation degrees), shear ~ U(+-max_shear), scale ~
   U(1 +- max_scale), shift ~ U(+-max_shift pixels).
@@ -49,19 +46,8 @@ def sample_affine(count, seed, max_rotation: float = MAX_ROTATION,
   Args:
     count: number of transforms (int or scalar int tensor).
     seed: int32/int64 [2] stateless seed.
-    scale: one of `SCALE_MODES`: "independent" draws scale_y and scale_x apart;
-      "isotropic" sets scale_x = scale_y (the aspect ratio is kept); "none" fixes both at 1.
-      The other parameters are the same draws in every mode.
-
-  Raises:
-    ValueError: for an unknown ``scale``.
   """
-  if scale not in SCALE_MODES:
-    raise ValueError(f"Unknown scale mode {scale!r}: use one of {SCALE_MODES}")
   u = tf.random.stateless_uniform([count, NUM_PARAMS], seed, minval=-1.0, maxval=1.0)
-  if scale != "independent":
-    scale_u = tf.zeros_like(u[:, 2:3]) if scale == "none" else u[:, 2:3]
-    u = tf.concat([u[:, :2], scale_u, scale_u, u[:, 4:]], axis=1)
   half = tf.constant([math.radians(max_rotation), max_shear, max_scale, max_scale, max_shift,
                       max_shift])
   identity = tf.constant([0.0, 0.0, 1.0, 1.0, 0.0, 0.0])

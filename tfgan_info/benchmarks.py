@@ -65,13 +65,15 @@ def benchmark(config, xla: bool, warmup_steps: int, window_steps: int, windows: 
 
 
 def keras_step(config, xla: bool, precision: str = "", params=None,
-               steps_per_execution: int = 1, runtime=None, fused_batch_norm: bool = True):
+               steps_per_execution: int = 1, runtime=None, fused_batch_norm: bool = True,
+               fused_adam: bool = True):
   """A timed-window function of the train step of ``config``'s model.
 
   Builds and compiles the model (XLA as given, --precision ``precision`` or the config's,
   ``params`` (a dict) over the model's parameters, ``steps_per_execution`` steps per call of
-  the train function, ``runtime`` (a dict) over the other run settings, e.g. fused_adam;
-  ``fused_batch_norm`` False: Keras' batch-norm layer, `normalization.keras_layers`), runs
+  the train function, ``runtime`` (a dict) over the other run settings;
+  ``fused_batch_norm`` False: Keras' batch-norm layer, `normalization.keras_layers`;
+  ``fused_adam`` False: Keras' elementwise Adam, `optimizers.keras_adam`), runs
   one call (tracing and compilation) on the real input pipeline, and returns
   window(steps) -> seconds of ``steps`` more steps (a multiple of ``steps_per_execution``),
   waiting for the last (`timing.time_windows`).
@@ -85,7 +87,12 @@ def keras_step(config, xla: bool, precision: str = "", params=None,
     runtime["precision"] = precision
   config = config.replace(runtime=runtime, params=dict(params or {}))
   from tfgan_info.networks import normalization  # pylint: disable=g-import-not-at-top
-  with contextlib.nullcontext() if fused_batch_norm else normalization.keras_layers():
+  from tfgan_info import optimizers  # pylint: disable=g-import-not-at-top
+  with contextlib.ExitStack() as stack:
+    if not fused_batch_norm:
+      stack.enter_context(normalization.keras_layers())
+    if not fused_adam:
+      stack.enter_context(optimizers.keras_adam())
     train_fn, _, batches, first_step_s = _compiled_step(config)
   info = {"first_step_s": first_step_s, "batch_size": config.data.batch_size}
 

@@ -20,8 +20,8 @@ from tfgan_info import grids
 
 
 def model_step(model) -> int:
-  """Training steps done so far (the iteration count of the model's step_optimizer)."""
-  return int(model.step_optimizer.iterations.numpy())
+  """Training steps done so far (the model's ``global_step``)."""
+  return int(model.global_step.numpy())
 
 
 def non_finite_weights(model) -> list:

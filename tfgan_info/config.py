@@ -5,9 +5,8 @@ Each field carries its flag's help and bounds (`params.field`); the training ent
 turns them into flags, so a flag is declared once. The shared sections hold what every model
 reads; ``Config.params`` holds the section of the model ``model.model`` names (a dataclass the
 model registers with itself, `models.registry`), e.g. InfoGAN's lambda_cat or AGE's lambda_z.
-
-config.json of runs before 2026-12-01 held every model's parameters in one flat model / data
-section; `Config.from_dict` reads them too (`upgrade_flat_dict`), so such a run resumes.
+A run's config.json carries the ``format`` of this layout (`FORMAT`); a file of another
+format is refused with one line that says so (`Config.from_dict`).
 """
 
 import dataclasses
@@ -22,6 +21,15 @@ from tfgan_info import networks
 from tfgan_info import params as P
 from tfgan_info import precision as precision_lib
 from tfgan_info.models import registry
+
+
+# The layout of config.json. Format 2: sections data / model / params / optimizer / runtime,
+# and checkpoints that hold the model's global step.
+FORMAT = 2
+
+
+class ConfigFormatError(ValueError):
+  """A config.json written in another layout than this package's (`FORMAT`)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,21 +108,12 @@ class RuntimeConfig:
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
       "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
-      "shipped default, float32 except as --auto_bf16_on_cpu says (a resume keeps the "
-      "run's).", choices=precision_lib.PRECISIONS)
-  auto_bf16_on_cpu: bool = P.field(
-      False, "With --precision=auto on a machine without a GPU whose CPU has bfloat16 "
-      "instructions (AVX512_BF16, AMX): train in mixed_bfloat16, without XLA (for configs "
-      "whose bf16 runs match float32's quality; no shipped config yet, BUILD.md issue 16).")
+      "shipped default, float32 (a resume keeps the run's).", choices=precision_lib.PRECISIONS)
   float32_network: str = P.field(
       "none", "Under a 16-bit --precision, build one network in float32: discriminator (its "
       "body and heads, InfoGAN's Q included) or generator; the other computes in 16 bits "
       "(BUILD.md issue 16).", choices=("none", "generator", "discriminator"))
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
-  fused_adam: bool = P.field(
-      True, "Adam updates in one fused kernel per variable (ResourceApplyAdam: Keras' Adam "
-      "formula in one pass over memory, tfgan_info/optimizers.py); false: Keras' elementwise "
-      "ops.")
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
   export_name: str = P.field("", "Export name ('' = the model name, with _bfloat16 for "
                              "--export_weights=bfloat16).")
@@ -196,28 +195,26 @@ class Config:
     return self.runtime.export_name or self.model.model + suffix
 
   def to_dict(self) -> Dict[str, Any]:
-    return dataclasses.asdict(self)
+    """The sections as dicts, and "format": `FORMAT`."""
+    return dict(dataclasses.asdict(self), format=FORMAT)
 
   def to_json(self) -> str:
     return json.dumps(self.to_dict(), indent=2, sort_keys=True)
 
   @classmethod
   def from_dict(cls, d: Dict[str, Any]) -> "Config":
-    """Inverse of `to_dict` (and reads the flat layout of earlier runs, `upgrade_flat_dict`).
+    """Inverse of `to_dict`.
 
     Raises:
+      ConfigFormatError: for a dict of another format (an earlier tfgan_info's run).
       ValueError: for unknown keys or an unknown model.
     """
-    if "params" not in d:
-      d = upgrade_flat_dict(d)
-    if "precision" not in d.get("runtime", {"precision": None}):
-      # Written before --precision existed (2026-12-01): those runs trained in float32.
-      d = dict(d, runtime=dict(d["runtime"], precision="float32"))
-    if "g_ema_statistics_draws" in d.get("runtime", {}):
-      # Named --g_ema_statistics_draws before 2026-12-06 (only the averaged G was recomputed).
-      runtime = dict(d["runtime"])
-      runtime["g_statistics_draws"] = runtime.pop("g_ema_statistics_draws")
-      d = dict(d, runtime=runtime)
+    written = d.get("format", 1)
+    if written != FORMAT:
+      raise ConfigFormatError(
+          f"config format {written} was written by an earlier tfgan_info (this one reads "
+          f"format {FORMAT}, whose checkpoints hold the global step): train the run again in "
+          "a new --model_dir")
     parts = {}
     for name, section_cls, _ in SECTIONS:
       parts[name] = _section(name, section_cls, d.get(name, {}))
@@ -250,40 +247,23 @@ def _section(name: str, cls, values: Dict[str, Any]):
   return cls(**values)
 
 
-def upgrade_flat_dict(d: Dict[str, Any]) -> Dict[str, Any]:
-  """A config dict of the flat layout (before 2026-12-01: every model's parameters side by
-  side in "model" and "data") in today's layout: the parameters of the run's model move to
-  "params", the other models' (unused by the run) are dropped."""
-  d = {k: dict(v) for k, v in d.items()}
-  model = d.get("model", {}).get("model", ModelConfig.model)
-  # A parameter the model gained after this layout is another model's in a flat file (a flat
-  # infogan run holds AGE's generator_steps=2, but trained with one G step).
-  own = {f.name for f in dataclasses.fields(registry.get(model).params_cls)
-         if not P.meta(f)["after_flat_layout"]}
-  anyones = {n for e in registry.entries() for n in field_names(e.params_cls)}
-  params = {}
-  for name, section_cls, _ in SECTIONS:
-    values = d.get(name, {})
-    for key in sorted(set(values) & anyones - set(field_names(section_cls))):
-      value = values.pop(key)
-      if key in own:
-        params[key] = value
-  d["params"] = params
-  return d
-
-
 def read_run_config(model_dir: str) -> Config:
   """The frozen config of the run in ``model_dir`` (its config.json).
 
   Raises:
     FileNotFoundError: if model_dir has no config.json.
+    ConfigFormatError: "<path>: config format N was written by an earlier tfgan_info ...".
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   path = f"{model_dir.rstrip('/')}/config.json"
   if not tf.io.gfile.exists(path):
     raise FileNotFoundError(f"No run in {model_dir}: {path} is missing")
   with tf.io.gfile.GFile(path) as f:
-    return Config.from_json(f.read())
+    text = f.read()
+  try:
+    return Config.from_json(text)
+  except ConfigFormatError as e:
+    raise ConfigFormatError(f"{path}: {e}") from None
 
 
 # Runtime fields a resumed run may change without being "a different run".
@@ -291,7 +271,7 @@ RESUMABLE_FIELDS = frozenset({
     "model_dir", "train_steps", "steps_per_epoch", "checkpoint_every", "checkpoint_every_secs",
     "summary_every",
     "image_every", "overwrite", "verbose", "steps_per_execution", "jit_compile", "xla_on_cpu",
-    "strategy", "fused_adam", "auto_bf16_on_cpu",
+    "strategy",
     "export_name", "export_weights", "bn_recalibration_images", "g_statistics_draws",
     "g_recalibrate"})
 
@@ -299,6 +279,7 @@ RESUMABLE_FIELDS = frozenset({
 def run_identity(config: Config) -> Dict[str, Any]:
   """The parts of a config that define a run (what a resume must keep the same)."""
   d = config.to_dict()
+  del d["format"]
   d["runtime"] = {k: v for k, v in d["runtime"].items() if k not in RESUMABLE_FIELDS}
   d["data"] = {k: v for k, v in d["data"].items() if k not in ("data_dir", "raw_data_dir")}
   if not d["optimizer"]["lr_decay_steps"]:

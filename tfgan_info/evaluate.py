@@ -1,8 +1,8 @@
 """Evaluation entry point: python -m tfgan_info.evaluate --model_dir=runs/infogan_mnist
 
 Loads the run's config.json and its latest SavedModel export and reports, on the real test
-split (results merged into model_dir/results/metrics.json). The suites follow the export's
-signatures:
+split (results merged into model_dir/results/metrics.json). The suites (`SUITES`) follow the
+export's signatures:
 
 - `sample`: sample quality, from --num_samples images of the export's `sample`
   endpoint: classifier-FID and classifier score under the domain classifier of
@@ -12,12 +12,13 @@ signatures:
   InceptionV3's ImageNet weights can be loaded (offline they are skipped, and the results say so);
 - `infer_codes` with a categorical code: c1's accuracy as a classifier of the real test
   images (categories matched one-to-one to labels);
-- `classify` (ss-InfoGAN, whose c_ss is tied to the labels by construction): `q_ss_accuracy`,
-  its accuracy on the real test images with no matching;
-- `reconstruct` and `encode` (AGE): the reconstructions g(e(x)) of the test split (mean L1
-  error, and the share the domain classifier gives the label it gives x), and linear-probe
-  accuracies: a logistic regression fitted on the encoder codes of N labelled training images
-  (class-balanced, chosen by --seed; N from --probe_labels), scored on the test codes;
+- `classify` (a code tied to the labels by construction, e.g. ss-InfoGAN's c_ss):
+  `classify_accuracy`, its accuracy on the real test images with no matching;
+- `reconstruct` and `encode` (an encoder: AGE, ALI): the reconstructions g(e(x)) of the
+  test split (mean L1 error, and the share the domain classifier gives the label it gives
+  x), and linear-probe accuracies: a logistic regression fitted on the encoder codes of N
+  labelled training images (class-balanced, chosen by --seed; N from --probe_labels), scored
+  on the test codes;
 - `translate` (image-to-image translation): on the test pairs (x, y) of the paired dataset,
   split by the run's --direction, the mean L1 error and SSIM of G(x) against y and, with the
   domain classifier of the outputs' domain (Fashion-MNIST's for edges2fashion_mnist, MNIST's
@@ -43,9 +44,12 @@ if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up li
   console.quiet_tensorflow()
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
+import dataclasses
+import inspect
 import json
 import os
 import sys
+from typing import Callable, Dict, FrozenSet
 
 import numpy as np
 from absl import app
@@ -159,9 +163,10 @@ def representation_fn(loaded):
   return lambda observations: codes(data_lib.scale_images(tf.constant(observations))).numpy()
 
 
-def age_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int,
-                batch_size: int = 500):
-  """AGE's reconstruction and linear-probe entries of the metrics dict.
+def reconstruction_metrics(loaded, test_ds, train_ds, classifier_fn, probe_labels, seed: int,
+                           batch_size: int = 500):
+  """The reconstruction and linear-probe entries of the metrics dict (an export with
+  `encode` and `reconstruct` signatures: AGE, ALI).
 
   Args:
     loaded: the SavedModel (endpoints encode, reconstruct).
@@ -356,6 +361,115 @@ def sample_quality(loaded, test_images, load_train_images, classifier, num_sampl
   return results
 
 
+# -- the suites: each runs on an export that has its signatures -------------------------------
+def categorical_code_suite(loaded, spec, test, dataset):
+  """c1's matched accuracy as a classifier of the real test images (its categories matched
+  one-to-one to labels), when the latent has a categorical code."""
+  from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  if not spec.categorical:
+    return {}
+  k = spec.codes[spec.categorical[0]].size
+  acc = metrics.compute_matched_accuracy(
+      lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], test,
+      num_classes=max(k, data_lib.NUM_CLASSES[dataset]))
+  # Labels the test split lacks have no accuracy: null in JSON.
+  return {"c1_matched_accuracy": acc["accuracy"], "c1_mapping": acc["mapping"],
+          "c1_per_class_accuracy": [None if a != a else a for a in acc["per_class_accuracy"]],
+          "c1_confusion": acc["confusion"], "num_examples": acc["num_examples"]}
+
+
+def classify_suite(loaded, test):
+  """The accuracy of ``classify`` on the real test images, with no matching (its category k
+  is class k by construction, e.g. ss-InfoGAN's semi-supervised code)."""
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  return {"classify_accuracy": metrics.compute_accuracy(
+      lambda x: loaded.classify(x)["probs"], test)["accuracy"]}
+
+
+def reconstruction_suite(loaded, test, train, classifier, probe_labels, ground_truth, seed,
+                         batch_size):
+  """`reconstruction_metrics` (no linear probes on a dataset with ground-truth factors,
+  whose train split is 737,280 images)."""
+  return reconstruction_metrics(loaded, test, train(), classifier[1],
+                                () if ground_truth else probe_labels, seed, batch_size)
+
+
+def translation_suite(loaded, dataset, direction, split, data_dir, raw_data_dir, classifier,
+                      batch_size):
+  """`translation_metrics` on the test pairs of the paired dataset."""
+  from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
+  pairs = data_lib.paired.as_arrays(data_lib.paired.eval_pairs(
+      data_lib.load(dataset, split, data_dir, raw_data_dir), direction, batch_size))
+  return translation_metrics(loaded, pairs, classifier[1], data_lib.NUM_CLASSES[dataset],
+                             batch_size)
+
+
+def disentanglement_suite(loaded, ground_truth, seed, disentanglement_points,
+                          disentanglement_eval_points):
+  """The disentanglement metrics of the export's codes (`representation_fn`) on a dataset
+  with ground-truth factors."""
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  representation = representation_fn(loaded)
+  if ground_truth is None or representation is None:
+    return {}
+  return {"disentanglement": metrics.compute_disentanglement(
+      representation, ground_truth(), seed, disentanglement_points,
+      disentanglement_eval_points)}
+
+
+def stroke_factor_suite(loaded, spec, dataset, seed, batch_size):
+  """`stroke_factor_traversals` of generated handwritten digits, for continuous codes that
+  ``generate`` takes beside the noise."""
+  inputs = set(loaded.signatures["generate"].structured_input_signature[1])
+  if dataset not in STROKE_FACTOR_DATASETS or not spec.continuous or inputs != {"noise",
+                                                                                  "codes"}:
+    return {}
+  return {"stroke_factors": stroke_factor_traversals(loaded, spec, seed=seed,
+                                                     batch_size=batch_size)}
+
+
+def sample_quality_suite(loaded, test, train, classifier, num_samples, seed, inception,
+                         inception_weights, inception_samples, batch_size, sample_sets):
+  """`sample_quality` of ``num_samples`` images of ``sample`` (none when it is 0)."""
+  if not num_samples:
+    return {}
+  return sample_quality(loaded, _images(test), lambda: _images(train(), num_samples),
+                        classifier, num_samples, seed, inception, inception_weights,
+                        inception_samples, batch_size, sample_sets)
+
+
+@dataclasses.dataclass(frozen=True)
+class Suite:
+  """An evaluation suite: runs on an export that has all of ``signatures``; ``fn`` takes
+  keyword arguments named after entries of the evaluation context (`evaluate`) and returns
+  entries of the metrics dict."""
+  signatures: FrozenSet[str]
+  fn: Callable[..., Dict]
+
+
+SUITES = (
+    Suite(frozenset({"infer_codes"}), categorical_code_suite),
+    Suite(frozenset({"classify"}), classify_suite),
+    Suite(frozenset({"encode", "reconstruct"}), reconstruction_suite),
+    Suite(frozenset({"translate"}), translation_suite),
+    Suite(frozenset(), disentanglement_suite),
+    Suite(frozenset({"sample", "generate"}), stroke_factor_suite),
+    Suite(frozenset({"sample"}), sample_quality_suite),
+)
+
+
+def run_suites(signatures, context: Dict) -> Dict:
+  """The metrics of every suite of `SUITES` whose signatures the export has, each called with
+  the context entries its parameters name."""
+  results = {}
+  for suite in SUITES:
+    if suite.signatures <= set(signatures):
+      names = inspect.signature(suite.fn).parameters
+      results.update(suite.fn(**{name: context[name] for name in names}))
+  return results
+
+
 def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
              data_dir: str = None, batch_size: int = 500, classifier_dir: str = "",
              num_samples: int = 10000, seed: int = 0, inception: bool = False,
@@ -376,8 +490,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     inception: also try the InceptionV3 FID / IS.
     inception_weights: "imagenet" or a local weights file.
     inception_samples: images per side for the InceptionV3 metrics.
-    probe_labels: AGE: the number of labelled images of each linear probe (skipped on a
-      dataset with ground-truth factors, whose train split is 737,280 images).
+    probe_labels: the number of labelled images of each linear probe of an encoder
+      (skipped on a dataset with ground-truth factors, whose train split is 737,280 images).
     disentanglement_points, disentanglement_eval_points: training / evaluation points of each
       disentanglement metric.
     export_name: the export to evaluate ("" = the run's `Config.export_name`).
@@ -394,7 +508,6 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import export as export_lib  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
-  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
   from tfgan_info import restarts  # pylint: disable=g-import-not-at-top
   from tfgan_info.config import read_run_config  # pylint: disable=g-import-not-at-top
 
@@ -414,7 +527,6 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     return data_lib.pipeline(
         data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order),
         batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
-  ds = batches(split)
   results = {"export": path, "split": split, "dataset": dc.dataset}
   restart_state = restarts.State.load(model_dir)
   if restart_state.scores:
@@ -423,26 +535,9 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
         "attempt_trained": restart_state.attempt,
         "seed_trained": restarts.attempt_seed(config.runtime.seed, restart_state.attempt),
         "scores": restart_state.scores}
-  if spec.categorical and "infer_codes" in loaded.signatures:
-    k = spec.codes[spec.categorical[0]].size
-    acc = metrics.compute_matched_accuracy(
-        lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], ds,
-        num_classes=max(k, data_lib.NUM_CLASSES[dc.dataset]))
-    results["c1_matched_accuracy"] = acc["accuracy"]
-    results["c1_mapping"] = acc["mapping"]
-    # Labels the test split lacks have no accuracy: null in JSON.
-    results["c1_per_class_accuracy"] = [None if a != a else a for a in acc["per_class_accuracy"]]
-    results["c1_confusion"] = acc["confusion"]
-    results["num_examples"] = acc["num_examples"]
   signatures = set(loaded.signatures)
-  if "classify" in signatures:
-    # A code tied to the labels (ss-InfoGAN's c_ss): its accuracy needs no matching.
-    results["q_ss_accuracy"] = metrics.compute_accuracy(
-        lambda x: loaded.classify(x)["probs"], ds)["accuracy"]
-  reconstructs = {"reconstruct", "encode"} <= signatures
-  translates = "translate" in signatures
   classifier = None
-  if reconstructs or num_samples or translates:
+  if {"reconstruct", "encode"} <= signatures or num_samples or "translate" in signatures:
     # The classifier of the domain of the model's outputs: the dataset's own, or for a paired
     # dataset that of its targets' source (none for folders or BtoA).
     domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
@@ -454,31 +549,15 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
                     f"{dc.direction} (pass --classifier_dir to use one)")
     if classifier[1] is None:
       results["classifier_metrics_skipped"] = classifier[2]
-  ground_truth = data_lib.GROUND_TRUTH.get(dc.dataset)
-  if reconstructs:
-    results.update(age_metrics(loaded, ds, batches("train"), classifier[1],
-                               () if ground_truth else probe_labels, seed, batch_size))
-  if translates:
-    pairs = data_lib.paired.as_arrays(data_lib.paired.eval_pairs(
-        data_lib.load(dc.dataset, split, data_dir, raw_data_dir), dc.direction, batch_size))
-    results.update(translation_metrics(loaded, pairs, classifier[1],
-                                       data_lib.NUM_CLASSES[dc.dataset], batch_size))
-  representation = representation_fn(loaded)
-  if ground_truth is not None and representation is not None:
-    results["disentanglement"] = metrics.compute_disentanglement(
-        representation, ground_truth(), seed, disentanglement_points,
-        disentanglement_eval_points)
-  generate_inputs = (set(loaded.signatures["generate"].structured_input_signature[1])
-                     if "generate" in signatures else set())
-  if (dc.dataset in STROKE_FACTOR_DATASETS and spec.continuous and "sample" in signatures
-      and generate_inputs == {"noise", "codes"}):
-    results["stroke_factors"] = stroke_factor_traversals(loaded, spec, seed=seed,
-                                                         batch_size=batch_size)
-  if num_samples and "sample" in signatures:
-    results.update(sample_quality(
-        loaded, _images(ds), lambda: _images(batches("train"), num_samples), classifier,
-        num_samples, seed, inception, inception_weights, inception_samples, batch_size,
-        sample_sets))
+  results.update(run_suites(signatures, dict(
+      loaded=loaded, spec=spec, test=batches(split), train=lambda: batches("train"),
+      dataset=dc.dataset, direction=dc.direction, split=split, data_dir=data_dir,
+      raw_data_dir=raw_data_dir, classifier=classifier, probe_labels=probe_labels,
+      ground_truth=data_lib.GROUND_TRUTH.get(dc.dataset), seed=seed, batch_size=batch_size,
+      num_samples=num_samples, inception=inception, inception_weights=inception_weights,
+      inception_samples=inception_samples, sample_sets=sample_sets,
+      disentanglement_points=disentanglement_points,
+      disentanglement_eval_points=disentanglement_eval_points)))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = results_path(model_dir)
@@ -509,12 +588,15 @@ def main(argv):
   except ValueError:
     sys.exit(f"Error: --probe_labels takes integers, e.g. 100,1000; got {FLAGS.probe_labels}")
   try:
-    results = evaluate(FLAGS.model_dir, FLAGS.split, FLAGS.raw_data_dir, FLAGS.data_dir,
-                       FLAGS.batch_size, FLAGS.classifier_dir, FLAGS.num_samples, FLAGS.seed,
-                       FLAGS.inception, FLAGS.inception_weights, FLAGS.inception_samples,
-                       probe_labels, FLAGS.disentanglement_points,
-                       FLAGS.disentanglement_eval_points, FLAGS.export_name,
-                       FLAGS.sample_sets)
+    results = evaluate(
+        FLAGS.model_dir, split=FLAGS.split, raw_data_dir=FLAGS.raw_data_dir,
+        data_dir=FLAGS.data_dir, batch_size=FLAGS.batch_size,
+        classifier_dir=FLAGS.classifier_dir, num_samples=FLAGS.num_samples, seed=FLAGS.seed,
+        inception=FLAGS.inception, inception_weights=FLAGS.inception_weights,
+        inception_samples=FLAGS.inception_samples, probe_labels=probe_labels,
+        disentanglement_points=FLAGS.disentanglement_points,
+        disentanglement_eval_points=FLAGS.disentanglement_eval_points,
+        export_name=FLAGS.export_name, sample_sets=FLAGS.sample_sets)
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   for key in ("classifier_metrics_skipped", "inception_metrics_skipped"):

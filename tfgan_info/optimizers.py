@@ -1,9 +1,10 @@
-"""Adam with one fused kernel per variable (issue 16; docs/design.md, "Precision and XLA").
+"""Adam with one fused kernel per variable (docs/design.md, "Precision and XLA"), and
+learning-rate schedules on the training step.
 
 Keras 3's `keras.optimizers.Adam.update_step` writes the update as ten elementwise ops per
 variable (cast, subtract, multiply, square, sqrt, divide and three assignments), each of which
 streams the whole variable through memory. On a CPU without XLA these passes are memory-bound:
-the profile of the InfoGAN MNIST step (mixed_bfloat16, no XLA, BUILD.md "Issue 16, third part")
+the profile of the InfoGAN MNIST step (mixed_bfloat16, no XLA, docs/performance.md)
 put a fifth of all op time in them. `FusedAdam` computes the same update with TensorFlow's
 `ResourceApplyAdam` kernel, one pass over var, m and v. The formula is Keras' own (Kingma & Ba
 2015, Alg. 1 with the bias correction folded into the step size, epsilon outside the square
@@ -18,8 +19,12 @@ moving average of the weights (``use_ema``), loss scaling and distribution. AMSG
 to Keras' ops. XLA compiles the kernel too (tf2xla has ResourceApplyAdam).
 """
 
+import contextlib
+
 import keras
 import tensorflow as tf
+
+_FUSED = [True]  # whether `adam` builds FusedAdam (`keras_adam` turns it off in a block)
 
 
 class FusedAdam(keras.optimizers.Adam):
@@ -51,7 +56,47 @@ def _handle(slot):
   return getattr(slot, "value", slot).handle
 
 
-def adam(learning_rate, fused: bool = True, **kwargs) -> keras.optimizers.Adam:
-  """Adam (``FusedAdam`` when ``fused``, else Keras' own) with ``kwargs`` of
+def adam(learning_rate, **kwargs) -> keras.optimizers.Adam:
+  """``FusedAdam`` (Keras' own Adam inside a `keras_adam` block) with ``kwargs`` of
   `keras.optimizers.Adam` (beta_1, beta_2, use_ema, ema_momentum, ...)."""
-  return (FusedAdam if fused else keras.optimizers.Adam)(learning_rate, **kwargs)
+  return (FusedAdam if _FUSED[0] else keras.optimizers.Adam)(learning_rate, **kwargs)
+
+
+@contextlib.contextmanager
+def keras_adam():
+  """Inside the block `adam` builds Keras' own elementwise Adam, not `FusedAdam` (the
+  side-by-side benchmark of the two, tools/benchmark.py --variants=.../unfused)."""
+  previous, _FUSED[0] = _FUSED[0], False
+  try:
+    yield
+  finally:
+    _FUSED[0] = previous
+
+
+class OnStep(keras.optimizers.schedules.LearningRateSchedule):
+  """A learning-rate schedule read at a training-step counter instead of the optimizer's own
+  update count: a player that updates k times per training step (k critic steps, two G
+  steps) then decays on the same steps as the others (TF-GAN drives its schedules by the
+  global step the same way).
+
+  Args:
+    schedule: a `keras.optimizers.schedules.LearningRateSchedule`.
+    step: an integer variable, the model's ``global_step``.
+  """
+
+  def __init__(self, schedule, step):
+    self.schedule = schedule
+    self.step = step
+
+  def __call__(self, iterations):
+    del iterations
+    return self.schedule(self.step)
+
+  def get_config(self):
+    """The schedule and the step variable itself: a copy made with from_config (an
+    optimizer cloned in memory) reads the same counter; not serialisable to JSON."""
+    return {"schedule": self.schedule, "step": self.step}
+
+  @classmethod
+  def from_config(cls, config):
+    return cls(config["schedule"], config["step"])

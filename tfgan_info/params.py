@@ -16,8 +16,7 @@ _KEY = "tfgan_info"
 
 
 def field(default, help: str, *, lower=None, upper=None,  # pylint: disable=redefined-builtin
-          choices: Union[None, Sequence[str], Callable[[], Sequence[str]]] = None,
-          after_flat_layout: bool = False):
+          choices: Union[None, Sequence[str], Callable[[], Sequence[str]]] = None):
   """A dataclass field with its flag's help text, bounds and choices.
 
   Args:
@@ -27,20 +26,15 @@ def field(default, help: str, *, lower=None, upper=None,  # pylint: disable=rede
     choices: the allowed values of a string (an enum flag), or a function that returns them
       when the flag is defined (e.g. the registered model names, which grow as models
       register).
-    after_flat_layout: the model gained this parameter after the flat config.json layout
-      (`config.upgrade_flat_dict`), so a flat file's value of that name belonged to another
-      model and the field takes its default there.
   """
   return dataclasses.field(default=default, metadata={_KEY: dict(
-      help=help, lower=lower, upper=upper, choices=choices,
-      after_flat_layout=after_flat_layout)})
+      help=help, lower=lower, upper=upper, choices=choices)})
 
 
 def meta(f: dataclasses.Field) -> dict:
-  """{"help", "lower", "upper", "choices", "after_flat_layout"} of a field made by `field` (a
-  plain field: empty help, no bounds)."""
-  m = dict(f.metadata.get(_KEY, dict(help="", lower=None, upper=None, choices=None,
-                                     after_flat_layout=False)))
+  """{"help", "lower", "upper", "choices"} of a field made by `field` (a plain field: empty
+  help, no bounds)."""
+  m = dict(f.metadata.get(_KEY, dict(help="", lower=None, upper=None, choices=None)))
   if callable(m["choices"]):
     m["choices"] = m["choices"]()
   m["choices"] = tuple(m["choices"]) if m["choices"] else None

@@ -28,11 +28,12 @@ import dataclasses
 import json
 import math
 import os
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import keras
 import tensorflow as tf
 
+from tfgan_info import disk
 from tfgan_info.callbacks import WindowMeans, model_step
 
 STATE_FILE = "restarts.json"
@@ -108,11 +109,9 @@ class State:
     return cls(int(d["attempt"]), [float(s) for s in d["scores"]], bool(d["continued"]))
 
   def save(self, model_dir: str):
-    """Writes the state atomically (a temporary file renamed into place)."""
-    path = os.path.join(model_dir, STATE_FILE)
-    with tf.io.gfile.GFile(path + ".tmp", "w") as f:
-      json.dump(dataclasses.asdict(self), f, indent=2)
-    tf.io.gfile.rename(path + ".tmp", path, overwrite=True)
+    """Writes the state atomically (`disk.write_atomically`)."""
+    disk.write_atomically(os.path.join(model_dir, STATE_FILE),
+                          json.dumps(dataclasses.asdict(self), indent=2))
 
   def checked(self) -> bool:
     """Whether the current attempt has been scored."""
@@ -214,3 +213,38 @@ class RestartCheck(keras.callbacks.Callback):
 
   def on_epoch_end(self, epoch, logs=None):
     self.window.end_epoch()
+
+
+def run_attempts(config, rule: Optional[Rule], state: State, fit: Callable, say: Callable):
+  """Fits ``config``'s attempts under ``rule`` until one trains on (or stops on a request).
+
+  Without a rule this is one call of ``fit``. With one, each attempt's seed is
+  `attempt_seed`(--seed, k); an attempt that stops at its check (scored, not continued)
+  hands over to the next one (or to the best, `advance`, whose line ``say`` prints).
+
+  Args:
+    config: the run's `config.Config`.
+    rule: the `Rule`, or None.
+    state: the run's `State` (loaded, or fresh).
+    fit: attempt config -> a result with ``.step`` (the step reached) and ``.request``
+      (`callbacks.StopRequest`; ``signum`` is set on a stop request).
+    say: prints a status line.
+
+  Returns:
+    (the last attempt's config, its fit result).
+  """
+  while True:
+    if rule:
+      moved = advance(config.runtime.model_dir, state, rule)
+      if moved:
+        say(moved)
+    attempt = config
+    if rule and state.attempt:
+      attempt = config.replace(runtime={"seed": attempt_seed(config.runtime.seed,
+                                                             state.attempt)})
+    result = fit(attempt)
+    if result.request.signum is not None:
+      return attempt, result
+    if rule and result.step == rule.step and state.checked() and not state.continued:
+      continue  # this attempt stopped at its check: the next one (or the best) trains
+    return attempt, result

@@ -6,6 +6,7 @@ Experiment directory (docs/design.md, convention 9)::
 """
 
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -26,6 +27,7 @@ from tfgan_info import optimizers as optimizers_lib
 from tfgan_info import precision as precision_lib
 from tfgan_info import restarts as restarts_lib
 from tfgan_info import served as served_lib
+from tfgan_info import config as config_lib
 from tfgan_info.config import Config, config_diff
 from tfgan_info.models import registry
 
@@ -61,31 +63,35 @@ def build_model(config: Config):
     ValueError: for an unknown model or settings it cannot train with.
   """
   rc = config.runtime
-  with precision_lib.policy_scope(precision_lib.resolve(rc.precision, rc.auto_bf16_on_cpu)):
+  with precision_lib.policy_scope(precision_lib.resolve(rc.precision)):
     return registry.get(config.model.model).model_cls.from_config(config)
 
 
-def learning_rate(base: float, config: Config):
-  """``base``, or a staircase decay by lr_decay_rate every lr_decay_steps optimizer steps."""
+def learning_rate(base: float, config: Config, step=None):
+  """``base``, or a staircase decay by lr_decay_rate every lr_decay_steps training steps
+  (``step``: the model's global step, whatever number of updates each player takes per
+  step; `optimizers.OnStep`)."""
   oc = config.optimizer
   if not oc.lr_decay_steps:
     return base
-  return keras.optimizers.schedules.ExponentialDecay(
+  schedule = keras.optimizers.schedules.ExponentialDecay(
       base, decay_steps=oc.lr_decay_steps, decay_rate=oc.lr_decay_rate, staircase=True)
+  return schedule if step is None else optimizers_lib.OnStep(schedule, step)
 
 
 def compile_model(model, config: Config):
   """Adam optimizers of ``config`` (built now, inside the caller's strategy scope).
 
   The first gets --d_learning_rate (D, or AGE's encoder), the second --g_learning_rate;
-  under --precision=mixed_float16 both scale the loss (`precision.optimizer`); with
-  --fused_adam each variable's update is one kernel (`optimizers.FusedAdam`).
+  under --precision=mixed_float16 both scale the loss (`precision.optimizer`); each
+  variable's update is one kernel (`optimizers.FusedAdam`). A --lr_decay_steps schedule
+  reads the model's global step (`learning_rate`).
   """
   oc, name = config.optimizer, config.runtime.precision
 
   def adam(base, ema=0.0):
     return precision_lib.optimizer(optimizers_lib.adam(
-        learning_rate(base, config), fused=config.runtime.fused_adam, beta_1=oc.beta_1,
+        learning_rate(base, config, model.global_step), beta_1=oc.beta_1,
         beta_2=oc.beta_2, use_ema=ema > 0, ema_momentum=ema or 0.99), name)
   model.compile(
       adam(oc.d_learning_rate), adam(oc.g_learning_rate, oc.g_ema),
@@ -98,40 +104,31 @@ def compile_model(model, config: Config):
 def resolve_precision(config: Config) -> Config:
   """``config`` with --precision=auto replaced by a policy: the one model_dir's run trained
   with (a resume keeps it, whatever this machine is), else the one shipped as this machine's
-  default for the config (`precision.resolve`, --auto_bf16_on_cpu)."""
+  default (`precision.resolve`)."""
   rc = config.runtime
   if rc.precision != "auto":
     return config
   path = os.path.join(rc.model_dir, "config.json")
   if rc.model_dir and tf.io.gfile.exists(path) and not rc.overwrite:
-    with tf.io.gfile.GFile(path) as f:
-      name = Config.from_json(f.read()).runtime.precision
+    name = config_lib.read_run_config(rc.model_dir).runtime.precision
   else:
-    name = precision_lib.resolve("auto", rc.auto_bf16_on_cpu)
+    name = precision_lib.resolve("auto")
   return config.replace(runtime={"precision": name})
 
 
 def resolve_xla(config: Config, gpus=None) -> Config:
   """``config`` with --jit_compile turned off where no GPU is visible (``gpus``: the visible
-  GPUs, default `tf.config.list_physical_devices`) and either --xla_on_cpu=false or the
-  step is the CPU bfloat16 step that --auto_bf16_on_cpu chose (`precision.bf16_cpu_step`:
-  XLA:CPU computes bf16 in float32). --xla_on_cpu=false is the default (configs/base.cfg):
-  on a CPU every config's step is 1.06-2.2x faster without XLA, while XLA stays the choice
-  on a GPU (BUILD.md, "Issue 16, fourth part"). Call after `resolve_precision`."""
+  GPUs, default `tf.config.list_physical_devices`) and --xla_on_cpu is false, the default
+  (configs/base.cfg): on a CPU every config's step is 1.06-2.2x faster without XLA, while
+  XLA stays the choice on a GPU (docs/performance.md)."""
   rc = config.runtime
-  if not rc.jit_compile:
+  if not rc.jit_compile or rc.xla_on_cpu:
     return config
   if gpus is None:
     gpus = tf.config.list_physical_devices("GPU")
   if gpus:
     return config
-  if rc.auto_bf16_on_cpu and precision_lib.bf16_cpu_step(rc.precision, gpus):
-    logging.info("No GPU and the CPU bfloat16 step of --auto_bf16_on_cpu: the train step "
-                 "runs without XLA")
-  elif rc.xla_on_cpu:
-    return config
-  else:
-    logging.info("No GPU and --xla_on_cpu=false: the train step runs without XLA")
+  logging.info("No GPU and --xla_on_cpu=false: the train step runs without XLA")
   return config.replace(runtime={"jit_compile": False})
 
 
@@ -141,6 +138,8 @@ def check_model_dir(config: Config) -> bool:
 
   Raises:
     RunMismatchError: if it does and not runtime.overwrite.
+    config.ConfigFormatError: if its config.json is an earlier package's and not
+      runtime.overwrite.
     ValueError: if model_dir is empty.
   """
   model_dir = config.runtime.model_dir
@@ -150,8 +149,12 @@ def check_model_dir(config: Config) -> bool:
   path = os.path.join(model_dir, "config.json")
   if not tf.io.gfile.exists(path):
     return False
-  with tf.io.gfile.GFile(path) as f:
-    old = Config.from_json(f.read())
+  try:
+    old = config_lib.read_run_config(model_dir)
+  except config_lib.ConfigFormatError:
+    if config.runtime.overwrite:
+      return True  # an earlier package's run: --overwrite deletes it
+    raise
   diff = config_diff(old, config)
   if diff and not config.runtime.overwrite:
     raise RunMismatchError(
@@ -191,9 +194,15 @@ def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
   rows of each global batch (auto-shard policy DATA), so the global batches are the same as
   on one machine.
   """
-  batches = registry.get(config.model.model).model_cls.train_batches(
-      data_lib.train_split(config.data, config.runtime.seed),
-                                                                     config)
+  model_cls = registry.get(config.model.model).model_cls
+  batches = model_cls.train_batches(data_lib.train_split(config.data, config.runtime.seed),
+                                    config)
+  k = model_cls.batches_per_step(config)
+  if k > 1:
+    # k batches per step, stacked on axis 1: a distributed run splits axis 0, so each
+    # replica gets its rows of all k, as on one device.
+    batches = batches.batch(k, drop_remainder=True).map(
+        lambda b: tf.nest.map_structure(lambda t: tf.experimental.numpy.swapaxes(t, 0, 1), b))
   options = tf.data.Options()
   options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
   return batches.skip(start_step).with_options(options)
@@ -366,23 +375,14 @@ def _train_and_export(config: Config, strategy, rule):
   if rule and not check_model_dir(config):  # a run deleted by --overwrite restarts nothing
     state = restarts_lib.State.load(rc.model_dir)
   started = time.monotonic()
-  while True:
-    if rule:
-      moved = restarts_lib.advance(rc.model_dir, state, rule)
-      if moved:
-        _say(config, moved)
-    attempt = config
-    if rule and state.attempt:
-      attempt = config.replace(runtime={"seed": restarts_lib.attempt_seed(rc.seed,
-                                                                          state.attempt)})
-    model, manager, step, done, request = _fit(config, attempt, strategy, rule, state)
-    if request.signum is not None:
-      saved = manager.latest_checkpoint or ""
-      raise TrainingStopped(done, saved if saved.endswith(f"-{done}") and done > step else "",
-                            request.signum)
-    if rule and done == rule.step and state.checked() and not state.continued:
-      continue  # this attempt stopped at its check: the next one (or the best) trains
-    break
+  attempt, fitted = restarts_lib.run_attempts(
+      config, rule, state, lambda attempt: _fit(config, attempt, strategy, rule, state),
+      say=lambda text: _say(config, text))
+  model, step, done = fitted.model, fitted.start_step, fitted.step
+  if fitted.request.signum is not None:
+    saved = fitted.manager.latest_checkpoint or ""
+    raise TrainingStopped(done, saved if saved.endswith(f"-{done}") and done > step else "",
+                          fitted.request.signum)
   if done < rc.train_steps:
     raise RuntimeError(f"Training stopped at step {done} before --train_steps")
   out_dir = distribute.worker_dir(rc.model_dir, strategy)
@@ -405,14 +405,20 @@ def _train_and_export(config: Config, strategy, rule):
   return model, path
 
 
-def _fit(config: Config, attempt: Config, strategy, rule, state):
-  """Builds, restores and fits the model of ``attempt`` (``config`` with the current
-  attempt's seed, `restarts`) to --train_steps, or to the restart check where it stops.
+@dataclasses.dataclass
+class Fitted:
+  """What `_fit` leaves: the model, its checkpoint manager, the step it started at and the
+  step it reached, and the stop request (``request.signum`` set on SIGINT / SIGTERM)."""
+  model: keras.Model
+  manager: tf.train.CheckpointManager
+  start_step: int
+  step: int
+  request: callbacks_lib.StopRequest
 
-  Returns:
-    (model, its `tf.train.CheckpointManager`, the step it started at, the step it reached,
-    the `callbacks.StopRequest`).
-  """
+
+def _fit(config: Config, attempt: Config, strategy, rule, state) -> Fitted:
+  """Builds, restores and fits the model of ``attempt`` (``config`` with the current
+  attempt's seed, `restarts`) to --train_steps, or to the restart check where it stops."""
   rc = config.runtime
   keras.utils.set_random_seed(attempt.runtime.seed)
   with strategy.scope():
@@ -493,4 +499,4 @@ def _fit(config: Config, attempt: Config, strategy, rule, state):
       # and the callbacks key everything on the global step.
       model.fit(stream.skip(step), epochs=1, steps_per_epoch=rc.train_steps - step,
                 callbacks=cbs, verbose=0, shuffle=False)
-  return model, manager, step, callbacks_lib.model_step(model), request
+  return Fitted(model, manager, step, callbacks_lib.model_step(model), request)

@@ -45,7 +45,7 @@ def define_flags():
                     "variants timed in alternating windows in this process, e.g. float32/on,"
                     "mixed_bfloat16/off,float32/on/reuse,float32/on/spe10 (reuse: "
                     "--reuse_fakes, one G pass per step; spe<K>: --steps_per_execution=K; "
-                    "unfused: --fused_adam=false, Keras' elementwise Adam; kerasbn: Keras' "
+                    "unfused: Keras' elementwise Adam instead of the fused one; kerasbn: Keras' "
                     "batch-norm layer instead of the fused one; <param>=<value>: a model "
                     "parameter of the config's model, e.g. lambda_equivariance=0; the first "
                     "variant is the reference of the ratios); replaces the sequential runs of "
@@ -79,7 +79,7 @@ def parse_variant(variant, model_params=None):
     if option == "reuse":
       params["reuse_fakes"] = True
     elif option == "unfused":
-      runtime["fused_adam"] = False
+      runtime["fused_adam"] = False  # not a config field: keras_step's argument
     elif option == "kerasbn":
       runtime["fused_batch_norm"] = False
     elif option.startswith("spe") and option[3:].isdigit() and int(option[3:]) >= 1:
@@ -130,8 +130,9 @@ def side_by_side(config, variants):
         raise ValueError(f"--window_steps and --warmup_steps must be multiples of {spe} "
                          f"for {variant}")
       fused_bn = runtime.pop("fused_batch_norm", True)
+      fused_adam = runtime.pop("fused_adam", True)
       built[variant] = benchmarks.keras_step(config, xla, precision, params, spe, runtime,
-                                             fused_bn)
+                                             fused_bn, fused_adam)
     except ValueError as e:
       sys.exit(f"Error: {e}")
   for mode in FLAGS.peers:

@@ -21,6 +21,10 @@ FLAGS = flags.FLAGS
 def define_flags():
   flags.DEFINE_string("run_a", "", "model_dir of the first run.")
   flags.DEFINE_string("run_b", "", "model_dir of the second run.")
+  flags.DEFINE_list("new_in_b", [],
+                    "Names of checkpoint values that only run_b may hold (prefixes, e.g. "
+                    "model/global_step: a variable the code of run_b added); the rest must "
+                    "match.")
 
 
 def checkpoint_tensors(model_dir: str):
@@ -66,10 +70,16 @@ def main(argv):
     r = compare(FLAGS.run_a, FLAGS.run_b)
   except (OSError, ValueError) as e:
     sys.exit(f"Error: {e}")
-  same = not r["different"] and not r["missing"]
+  _, b = checkpoint_tensors(FLAGS.run_b)
+  allowed = sorted(n for n in r["missing"]
+                   if n in b and any(n.startswith(p) for p in FLAGS.new_in_b))
+  missing = sorted(set(r["missing"]) - set(allowed))
+  same = not r["different"] and not missing
+  new = f" (only in run_b, allowed: {', '.join(allowed)})" if allowed else ""
   print(f"{'identical' if same else 'DIFFERENT'}: {r['tensors']} tensors, {r['values']} values; "
         f"{len(r['different'])} differ (max |a - b| {r['max_abs_diff']:.3g}), "
-        f"{len(r['missing'])} in one run only ({r['checkpoints'][0]} vs {r['checkpoints'][1]})")
+        f"{len(missing)} in one run only{new} ({r['checkpoints'][0]} vs "
+        f"{r['checkpoints'][1]})")
   sys.exit(0 if same else 1)
 
 

@@ -9,7 +9,6 @@ the cross-score matrix, each run's centrality and the most central run. The runs
 all be one-dimensional continuous codes (e.g. infogan_mod_dsprites.cfg's five).
 """
 
-import os
 import sys
 
 from absl import app
@@ -43,8 +42,7 @@ def load_run(model_dir: str):
   from tfgan_info import export  # pylint: disable=g-import-not-at-top
   from tfgan_info import latents  # pylint: disable=g-import-not-at-top
 
-  with open(os.path.join(model_dir, "config.json")) as f:
-    config = config_lib.Config.from_json(f.read())
+  config = config_lib.read_run_config(model_dir)
   spec = latents.LatentSpec.from_config(config.model)
   if not spec.codes or any(c.is_categorical or c.dim != 1 for c in spec.codes):
     raise ValueError(f"{model_dir}: ModelCentrality needs one-dimensional continuous codes, "

@@ -7,18 +7,18 @@ G pushes D's output on its images towards c:
   min_G  1/2 E[(D(G(z)) - c)^2]
 
 (a, b, c) = (0, 1, 1) by default. Everything the package needs is here: the parameters
-(which become --real_target / --fake_target flags), the losses, and the model on `GAN`'s
-hooks; `GAN` already builds the networks from a config, feeds it MNIST batches, draws the
-image grids and exports generate / sample. Kept in tests/ (not shipped): importing this
-module is its registration.
+(which become --real_target / --fake_target flags), the losses, and the model's adversarial
+pair on `GAN`'s skeleton; `GAN` already builds the networks from a config, feeds it MNIST
+batches, draws the image grids and exports generate / sample. Kept in tests/ (not
+shipped): importing this module is its registration.
 """
 
 import dataclasses
-from typing import Dict, Tuple
 
 import tensorflow as tf
 
 from tfgan_info import params
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN
 
@@ -64,15 +64,10 @@ class LSGAN(GAN):
     self.real_target, self.fake_target = float(real_target), float(fake_target)
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 
-  def discriminator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    real_output, _ = self.discriminate(data["image"], None, training=True)
-    fake_output, _ = self.discriminate(fake, codes, training=True)
-    loss = least_squares_discriminator_loss(real_output, fake_output, self.real_target,
-                                            self.fake_target)
-    return loss, {"d_loss": loss, "d_real": real_output[:, 0], "d_fake": fake_output[:, 0]}
-
-  def generator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    del data
-    output, _ = self.discriminate(fake, codes, training=True)
-    loss = least_squares_generator_loss(output, self.real_target)
-    return loss, {"g_loss": loss}
+  def adversarial_loss(self):
+    """Eq. 2's pair; d_real / d_fake report D's raw outputs."""
+    return objective.Adversarial(
+        lambda real, fake: least_squares_discriminator_loss(real, fake, self.real_target,
+                                                            self.fake_target),
+        lambda real, fake: least_squares_generator_loss(fake, self.real_target),
+        score=tf.identity)

@@ -4,11 +4,10 @@ import tensorflow as tf
 from absl.testing import parameterized
 from scipy import stats
 
-from tests.models.infogan_test import batches, weights
-from tfgan_info import augment
+from tests.models.infogan_test import batches, loss_of, weights
 from tfgan_info import latents
 from tfgan_info import networks
-from tfgan_info.models import GAN, ConditionalGAN, InfoGAN
+from tfgan_info.models import GAN, ConditionalGAN, InfoGAN, InfoGANCR, SSInfoGAN
 from tfgan_info.networks import mlp
 
 
@@ -39,10 +38,10 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     model = make_gan("mlp", generator_loss="minimax")
     data = next(iter(batches(8)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
-    loss, _ = model.generator_terms(data, codes, model.generate(noise, codes, training=True))
+    loss, _ = loss_of(model, "g", data, noise, codes, model.generate(noise, codes, training=True))
     self.assertAllLessEqual(loss.numpy(), 0.0)  # log(1 - D(G(z))) <= 0
     model = make_gan("mlp", generator_loss="non_saturating")
-    loss, _ = model.generator_terms(data, codes, model.generate(noise, codes, training=True))
+    loss, _ = loss_of(model, "g", data, noise, codes, model.generate(noise, codes, training=True))
     self.assertAllGreaterEqual(loss.numpy(), 0.0)  # -log D(G(z)) >= 0
 
   def test_augment_d_shows_d_transformed_images_and_g_gets_gradient_through_them(self):
@@ -57,8 +56,8 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
 
     def reached(m):  # G's variables the G-step loss has a nonzero gradient for
       with tf.GradientTape() as tape:
-        loss, _ = m.generator_terms({"image": images}, codes,
-                                    m.generate(noise, codes, training=True))
+        loss, _ = loss_of(m, "g", {"image": images}, noise, codes,
+                          m.generate(noise, codes, training=True))
         loss = tf.reduce_mean(loss)
       grads = tape.gradient(loss, m.generator.trainable_variables)
       return [g is not None and float(tf.reduce_max(tf.abs(g))) > 0 for g in grads]
@@ -67,21 +66,6 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     before = weights(model)
     model.fit(batches(8), epochs=1, verbose=0)
     self.assertTrue(all(not np.allclose(x, y) for x, y in zip(before, weights(model))))
-
-  def test_augment_scale_selects_how_transforms_scale_the_axes(self):
-    images = next(iter(batches(8)))["image"][:4]
-    outputs = {}
-    for mode in augment.SCALE_MODES:
-      model = make_gan("mlp", augment_scale=mode)
-      seed = model.seed_generator.state.numpy()
-      outputs[mode] = model.transformed(images)
-      model.seed_generator.state.assign(seed)  # the same draw, applied by hand
-      params = model.sample_global(lambda n, s: augment.sample_affine(n, s, scale=mode), 4)
-      self.assertAllClose(outputs[mode], augment.affine_warp(images, params), atol=1e-6)
-    self.assertNotAllClose(outputs["isotropic"], outputs["independent"])
-    self.assertNotAllClose(outputs["none"], outputs["isotropic"])
-    with self.assertRaisesRegex(ValueError, "Unknown augment_scale 'aspect'"):
-      make_gan("mlp", augment_scale="aspect")
 
   def test_unknown_generator_loss(self):
     with self.assertRaisesRegex(ValueError, "Unknown generator loss"):
@@ -100,13 +84,13 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     # loss is the updated D's score of the same batch.
     noise, codes = ref.sample_latents(8)
     fake = ref.generate(noise, codes, training=True)
-    ref.apply_step(lambda: (*ref.discriminator_terms(batch, codes, tf.stop_gradient(fake)),)[:1]
-                   + (None, {}), "d")
-    ref.apply_step(lambda: ref.generator_terms(batch, codes, ref.generate(
-        noise, codes, training=True))[:1] + (None, {}), "g")
+    ref.apply_step(lambda: (loss_of(ref, "d", batch, noise, codes, tf.stop_gradient(fake))[0],
+                            None, {}), "d")
+    ref.apply_step(lambda: (loss_of(ref, "g", batch, noise, codes, ref.generate(
+        noise, codes, training=True))[0], None, {}), "g")
     for a, b in zip(lean.trainable_weights, ref.trainable_weights):
       self.assertAllClose(a, b, atol=1e-6, msg=a.path)
-    self.assertEqual(int(lean.step_optimizer.iterations), 1)
+    self.assertEqual(int(lean.global_step), 1)
 
   @parameterized.parameters(False, True)
   def test_generator_steps_runs_that_many_g_updates_per_d_update(self, reuse_fakes):
@@ -123,14 +107,30 @@ class GANTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(int(model.d_optimizer.iterations), 1)
     self.assertTrue(all(not np.allclose(a, b) for a, b in
                         zip(d_before, [v.numpy() for v in model.discriminator.d_variables])))
-    with self.assertRaisesRegex(ValueError, "generator_steps must be >= 1"):
+    self.assertEqual(int(model.global_step), 1)
+    with self.assertRaisesRegex(ValueError, "generator_steps and discriminator_steps must be"):
       make_gan("mlp", generator_steps=0)
 
+  def test_discriminator_steps_take_one_real_batch_each(self):
+    model = make_gan("mlp", discriminator_steps=3)
+    stacked = {"image": tf.stack([tf.fill([8, 28, 28, 1], float(v)) for v in (-1, 0, 1)], 1),
+               "label": tf.zeros([8, 3], tf.int32)}
+    seen = []
+    play = model.play
+    model.play = lambda data, step, *a: seen.append((step, float(data["image"][0, 0, 0, 0]))) \
+        or play(data, step, *a)
+    model.train_step(stacked)
+    self.assertEqual(seen, [("d", -1.0), ("d", 0.0), ("d", 1.0), ("g", 1.0)])
+    self.assertEqual(int(model.d_optimizer.iterations), 3)
+    self.assertEqual(int(model.g_optimizer.iterations), 1)
+    self.assertEqual(int(model.global_step), 1)  # one training step
+
   def test_models_share_one_train_step(self):
-    # No model copies the D-step / G-step logic: they only fill GAN's hooks.
-    for cls in (ConditionalGAN, InfoGAN):
+    # No model copies the D-step / G-step logic: they state their objective.
+    for cls in (ConditionalGAN, InfoGAN, SSInfoGAN, InfoGANCR):
       self.assertIs(cls.train_step, GAN.train_step)
       self.assertIs(cls._step, GAN._step)  # pylint: disable=protected-access
+      self.assertIs(cls.step_loss, GAN.step_loss)
 
 
 class OptimalDiscriminatorTest(tf.test.TestCase):
@@ -138,7 +138,7 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
 
   (Goodfellow et al. 2014, Prop. 1.) G is frozen to the affine map x = 1 + 0.5 z of
   z ~ N(0, 1), so p_g = N(1, 0.5^2); p_data = N(0, 1). Only D trains, through the model's own
-  `discriminator_terms`.
+  D-step loss (`GAN.step_loss`).
   """
 
   def test_discriminator_approaches_optimum(self):
@@ -152,7 +152,7 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
     d = mlp.build_discriminator((1,), minibatch_std=False)
     model = GAN(generator, d, latents.LatentSpec("", 1), seed=0)
     optimizer = keras.optimizers.Adam(1e-3)
-    variables = model.discriminator_step_variables()
+    variables = model.player_variables("d")
     batch, steps = 512, 1500
 
     @tf.function(autograph=False)  # plain Python control flow; autograph not needed
@@ -160,7 +160,7 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
       noise, codes = model.sample_latents(batch)
       with tf.GradientTape() as tape:
         fake = model.generate(noise, codes, training=True)
-        loss = tf.reduce_mean(model.discriminator_terms({"image": real}, codes, fake)[0])
+        loss = tf.reduce_mean(loss_of(model, "d", {"image": real}, noise, codes, fake)[0])
       optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
       return loss
 

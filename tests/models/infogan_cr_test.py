@@ -7,6 +7,7 @@ from tfgan_info import latents
 from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info import checkpoints
+from tests.models.infogan_test import loss_of
 from tfgan_info.models import GAN, InfoGANCR
 
 CODES = "uniform:1,uniform:1,uniform:1"
@@ -49,17 +50,13 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
     # The phase is the next step's (step 2: H on); the step traced for step 1 was the other.
     self.assertTrue(model.phase)
     self.assertFalse(model.training_phase(1))
-    # The G loss before the start is InfoGAN's: L_c does not enter.
+    # The objective before the start is InfoGAN's: neither H's step nor L_c enters.
+    names = lambda: [t.name for t in model.objective_terms()]
+    plain = [t.name for t in super(InfoGANCR, model).objective_terms()]
     model.phase = model.training_phase(1)
-    data = next(iter(batches(4)))
-    noise, codes = model.sample_latents(4)
-    fake = model.generate(noise, codes, training=False)
-    u = values(model.discriminator.non_trainable_variables)  # SN steps u in training mode
-    loss, _ = model.generator_terms(data, codes, fake)
-    for var, value in zip(model.discriminator.non_trainable_variables, u):
-      var.assign(value)
-    plain, _ = super(InfoGANCR, model).generator_terms(data, codes, fake)
-    self.assertAllClose(loss, plain)
+    self.assertEqual(names(), plain)
+    model.phase = model.training_phase(2)
+    self.assertEqual(names(), plain + ["pair_classifier", "contrastive"])
     history = model.fit(batches(8), epochs=1, verbose=0)  # steps 2 and 3
     self.assertEqual(int(model.h_optimizer.iterations), 2)
     self.assertGreater(history.history["cr_loss"][-1], 0.0)
@@ -88,7 +85,7 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
 
     def g_grads(m):
       with tf.GradientTape() as tape:
-        loss, _ = m.generator_terms(data, codes, m.generate(noise, codes, training=True))
+        loss, _ = loss_of(m, "g", data, noise, codes, m.generate(noise, codes, training=True))
         loss = tf.reduce_mean(loss)
       return tape.gradient(loss, m.generator.trainable_variables)
     model.seed_generator.state.assign([7, 0])
@@ -107,9 +104,8 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
       return float(tf.reduce_mean(losses.contrastive_regularizer_loss(
           *model.pair_logits(16))))
     before = loss_on_seed()
-    model.d_optimizer.iterations.assign_add(1)  # the D step's count, as in train_step
     model.seed_generator.state.assign([5, 0])
-    report = model.auxiliary_steps(data)  # the same pairs
+    report = model._further_step(data, "h")  # pylint: disable=protected-access
     self.assertAllClose(tf.reduce_mean(report["cr_loss"]), before, rtol=1e-4)
     self.assertLess(loss_on_seed(), before)
 

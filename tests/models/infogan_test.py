@@ -7,6 +7,7 @@ from tfgan_info import augment
 from tfgan_info import latents
 from tfgan_info import networks
 from tfgan_info.models import InfoGAN
+from tfgan_info.models import objective
 
 
 def make_model(seed=0, codes="cat:10,uniform:1,uniform:1", noise_dim=62, jit=False,
@@ -30,16 +31,27 @@ def batches(n=16, seed=0):
       {"image": images, "label": rng.integers(0, 10, n)}).batch(8, drop_remainder=True)
 
 
+def loss_of(model, step, data, noise, codes, fake):
+  """(per-example loss, report) of a GAN's ``step`` ("d" or "g") on the generated batch
+  ``fake`` = G(noise, codes) and the real batch ``data``."""
+  loss, _, report = model.step_loss(model.play(data, step, noise, codes, fake))
+  return loss, report
+
+
+def information_penalty(model, codes, fake_q):
+  """The mutual-information term's per-example loss for Q's output fake_q on G(z, codes)."""
+  return model.information_term(objective.Play("g", {}, codes=codes, fake_aux=fake_q))[0]
+
+
 def d_step_terms(model):
   """(D-step loss [8], its report, the code penalty [8] of the same fakes) on one test batch,
   so a term's share of the loss can be checked."""
   data = next(iter(batches(8)))
   noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
   fake = model.generate(noise, codes, training=True)
-  loss, report = model.discriminator_terms(data, codes, fake)
+  loss, report = loss_of(model, "d", data, noise, codes, fake)
   _, fake_q = model.discriminator(fake, training=True)
-  penalty, _ = model.code_terms(codes, fake_q)
-  return loss, report, penalty
+  return loss, report, information_penalty(model, codes, fake_q)
 
 
 def weights(model):
@@ -67,8 +79,8 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
   @parameterized.parameters("d", "g")
   def test_step_variables_partition(self, q_step):
     model = make_model(q_step=q_step)
-    d_ids = {id(v) for v in model.discriminator_step_variables()}
-    g_ids = {id(v) for v in model.generator_step_variables()}
+    d_ids = {id(v) for v in model.player_variables("d")}
+    g_ids = {id(v) for v in model.player_variables("g")}
     self.assertEmpty(d_ids & g_ids)
     self.assertLen(d_ids | g_ids, len(model.trainable_variables))
     body = {id(v) for v in model.discriminator.body.trainable_variables}
@@ -84,7 +96,7 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
     data = next(iter(batches(8)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
     fake = model.generate(noise, codes, training=True)
-    loss, report = model.discriminator_terms(data, codes, fake)
+    loss, report = loss_of(model, "d", data, noise, codes, fake)
     fake = model.generate(noise, codes, training=True)
     _, q = model.discriminator(fake, training=True)
     mi_cat, mi_cont = model.information_terms(codes, q)
@@ -105,10 +117,10 @@ class InfoGANTest(tf.test.TestCase, parameterized.TestCase):
              "q_head": d.q_head}
     expected = {"d": {"body", "d_head"} | ({"q_head"} if q_step == "d" else set()),
                 "g": {"generator"} | ({"q_head"} if q_step == "g" else set())}
-    for player, terms in (("d", model.discriminator_terms), ("g", model.generator_terms)):
+    for player in ("d", "g"):
       before = {name: [v.numpy().copy() for v in net.trainable_variables]
                 for name, net in parts.items()}
-      model._step(data, terms, player)  # pylint: disable=protected-access
+      model._step(data, player)  # pylint: disable=protected-access
       moved = {name for name, net in parts.items()
                if all(not np.allclose(a, b.numpy())
                       for a, b in zip(before[name], net.trainable_variables))}

@@ -187,7 +187,7 @@ class Pix2PixRunTest(tf.test.TestCase):
     cls.loaded = tf.saved_model.load(cls.path)
 
   def test_run_trains_draws_and_exports(self):
-    self.assertEqual(int(self.model.step_optimizer.iterations), 2)
+    self.assertEqual(int(self.model.global_step), 2)
     self.assertTrue(all(np.isfinite(m.result()) for m in self.model.metrics))
     self.assertTrue(self.path.endswith(os.path.join("export", "pix2pix", "2")))
     self.assertSetEqual(set(self.loaded.signatures), {"serving_default", "translate"})

@@ -3,11 +3,12 @@ import numpy as np
 import tensorflow as tf
 from absl.testing import parameterized
 
-from tests.models.infogan_test import weights
+from tests.models.infogan_test import loss_of, weights
 from tfgan_info import latents
 from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info.models import SSInfoGAN
+from tfgan_info.models import objective
 
 
 def make_ss(q_step="d", seed=0, codes="cat:10,uniform:1,uniform:1", **kwargs):
@@ -34,6 +35,11 @@ def ss_batches(n=16, labeled=1.0, seed=0):
 def log_softmax(x):
   return x - np.log(np.exp(x).sum(-1, keepdims=True))
 
+
+
+def information(model, step, codes, fake_q):
+  """ss-InfoGAN's information term in ``step`` for Q's output fake_q on G(z, codes)."""
+  return model.information_term(objective.Play(step, {}, codes=codes, fake_aux=fake_q))
 
 class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
 
@@ -62,14 +68,14 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     self.assertAllClose(q2[:, 10:], q[:, 10:])
     self.assertNotAllClose(q2[:, :10], q[:, :10])
 
-  def test_code_terms_match_numpy(self):
+  def test_information_term_matches_numpy(self):
     model = make_ss(lambda_us=0.8, lambda_ss=2.0)
     rng = np.random.default_rng(0)
     q = rng.normal(size=(5, 12)).astype(np.float32)
     labels = rng.integers(0, 10, 5)
     cont = rng.uniform(-1, 1, (5, 2)).astype(np.float32)
     codes = np.concatenate([np.eye(10)[labels], cont], -1).astype(np.float32)
-    penalty, report = model.code_terms(codes, q)
+    penalty, report = information(model, "g", codes, q)
     mi_ss = log_softmax(q[:, :10])[np.arange(5), labels] + np.log(10)        # L_IS^2
     mi_us = (-0.5 * (cont - q[:, 10:]) ** 2 - 0.5 * np.log(2 * np.pi)).sum(-1) + 2 * np.log(2)
     self.assertAllClose(report["mi_ss"], mi_ss, rtol=1e-5)
@@ -96,9 +102,9 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     data = next(iter(ss_batches(8)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
     fake = model.generate(noise, codes, training=True)
-    d_loss, d_report = model.discriminator_terms(data, codes, fake)
+    d_loss, d_report = loss_of(model, "d", data, noise, codes, fake)
     fake = model.generate(noise, codes, training=True)
-    g_loss, g_report = model.generator_terms(data, codes, fake)
+    g_loss, g_report = loss_of(model, "g", data, noise, codes, fake)
     self.assertEqual("ss_real_ll" in d_report, q_step == "d")
     self.assertEqual("ss_real_ll" in g_report, q_step == "g")
 
@@ -112,13 +118,14 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     real_logits, real_q = model.discriminator(data["image"], training=True)
     fake_logits, fake_q = model.discriminator(fake, training=True)
     expected = (losses.minimax_discriminator_loss(real_logits, fake_logits)
-                + model.code_terms(codes, fake_q)[0] + model.supervised_terms(data, real_q)[0])
+                + information(model, "d", codes, fake_q)[0]
+                + model.supervised_terms(data, real_q)[0])
 
     def no_second_pass(*args, **kwargs):
       raise AssertionError("the D step ran Q on the real batch a second time")
     model.discriminator.q = no_second_pass
     fake = model.generate(noise, codes, training=True)
-    loss, report = model.discriminator_terms(data, codes, fake)
+    loss, report = loss_of(model, "d", data, noise, codes, fake)
     self.assertAllClose(loss, expected, rtol=1e-5, atol=1e-5)
     self.assertIn("ss_real_ll", report)
 
@@ -139,9 +146,9 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     data = next(iter(ss_batches(8, labeled=0.0)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
     fake = model.generate(noise, codes, training=True)
-    _, report = model.generator_terms(data, codes, fake)
+    _, report = loss_of(model, "g", data, noise, codes, fake)
     self.assertIn("mi_ss", report)
-    penalty, report = model.discriminator_code_terms(codes, model.discriminator.q(fake))
+    penalty, report = information(model, "d", codes, model.discriminator.q(fake))
     expected = -0.8 * report["mi_us"] - (2.0 * report["mi_ss"] if on_fakes else 0.0)
     self.assertAllClose(penalty, expected, rtol=1e-5, atol=1e-5)
 
@@ -154,9 +161,8 @@ class SSInfoGANTest(tf.test.TestCase, parameterized.TestCase):
     data = next(iter(ss_batches(8, labeled=1.0)))
     noise, codes = model.latent_spec.sample(8, tf.constant([0, 1]))
     fake = model.generate(noise, codes, training=True)
-    loss, report = model.discriminator_terms(data, codes, fake)
-    penalty, _ = model.discriminator_code_terms(codes, model.discriminator.q(fake,
-                                                                             training=True))
+    loss, report = loss_of(model, "d", data, noise, codes, fake)
+    penalty, _ = information(model, "d", codes, model.discriminator.q(fake, training=True))
     self.assertBetween(float(np.mean(report["iic"])), 0.0, np.log(10))
     expected = (report["d_loss"] + penalty - 2.0 * report["ss_real_ll"]
                 - 0.5 * report["iic"])

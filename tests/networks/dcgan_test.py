@@ -91,6 +91,20 @@ class DCGANNetworksTest(tf.test.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(ValueError, "fixed widths"):
       networks.build_gan_networks("mlp", 8, (28, 28, 1), width=128)
 
+  def test_a_critic_without_batch_norm_and_a_linear_encoder(self):
+    _, d = networks.build_gan_networks("dcgan", 8, (28, 28, 1), width=8,
+                                       discriminator_options={"normalize": False})
+    self.assertNotIn("BatchNormalization", layer_types(d.body))
+    convs = [layer for layer in d.body.layers if isinstance(layer, keras.layers.Conv2D)]
+    self.assertTrue(all(layer.use_bias for layer in convs))
+    with self.assertRaisesRegex(ValueError, r"discriminator takes no option \['spectral'\]"):
+      networks.build_gan_networks("dcgan", 8, (28, 28, 1), discriminator_options={"spectral": 1})
+    images = tf.random.uniform([3, 28, 28, 1], -1.0, 1.0, seed=1)
+    sphere = dcgan.build_encoder((28, 28, 1), 6, width=8)
+    linear = dcgan.build_encoder((28, 28, 1), 6, width=8, unit_norm=False)
+    self.assertAllClose(tf.norm(sphere(images), axis=1), np.ones(3), atol=1e-5)
+    self.assertNotAllClose(tf.norm(linear(images), axis=1), np.ones(3))
+
   def test_unsupported_shape(self):
     with self.assertRaisesRegex(ValueError, "28x28, 32x32 and 64x64"):
       dcgan.build_generator(10, (48, 48, 3))

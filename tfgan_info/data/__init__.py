@@ -9,5 +9,4 @@ from tfgan_info.data.datasets import (DATASETS, GROUND_TRUTH, IMAGE_SHAPES, NUM_
                                      load, pipeline, scale_images, train_split)
 from tfgan_info.data.paired import PairedDataError
 from tfgan_info.data.raw import RawDataError, prepare_from_raw, verify_raw_files
-from tfgan_info.data.semi_supervised import (labeled_indices, resolve_num_labeled,
-                                             semi_supervised_pipeline)
+from tfgan_info.data.semi_supervised import labeled_indices, semi_supervised_pipeline

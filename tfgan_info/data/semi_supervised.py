@@ -45,15 +45,6 @@ def labeled_indices(labels, num_labeled: int, seed: int) -> np.ndarray:
   return np.sort(np.concatenate(chosen))
 
 
-def resolve_num_labeled(num_labeled: int, labeled_fraction: float, num_examples: int) -> int:
-  """The label budget: ``labeled_fraction`` of the examples if > 0, else ``num_labeled``."""
-  if labeled_fraction > 0:
-    if labeled_fraction > 1:
-      raise ValueError(f"--labeled_fraction must lie in (0, 1], got {labeled_fraction}")
-    return max(1, int(round(labeled_fraction * num_examples)))
-  return int(num_labeled)
-
-
 def unlabeled_probability(step, final: float, ramp_steps: int):
   """p(step) = min(final, step / ramp_steps) (constant ``final`` if ramp_steps is 0)."""
   step = tf.cast(step, tf.float32)
@@ -63,7 +54,7 @@ def unlabeled_probability(step, final: float, ramp_steps: int):
 
 
 def semi_supervised_pipeline(ds: tf.data.Dataset, batch_size: int, num_labeled: int,
-                             labeled_fraction: float = 0.0, seed: int = 0,
+                             seed: int = 0,
                              unlabeled_prob: Optional[float] = None, ramp_steps: int = 1000,
                              start_step: int = 0, cache: bool = True,
                              shuffle_buffer: int = 60000, shuffle_seed: Optional[int] = None):
@@ -72,7 +63,7 @@ def semi_supervised_pipeline(ds: tf.data.Dataset, batch_size: int, num_labeled: 
   Args:
     ds: unbatched training split {"image": uint8, "label": int}.
     batch_size: batch size of both streams.
-    num_labeled, labeled_fraction: the label budget (see `resolve_num_labeled`).
+    num_labeled: the size of the class-balanced labelled subset (`labeled_indices`).
     seed: chooses the subset and seeds shuffling and the per-step draws.
     unlabeled_prob: final p (None: 1 - num_labeled / N, the unlabelled share).
     ramp_steps: steps for p to grow from 0 to 1 (0: p is constant).
@@ -85,7 +76,7 @@ def semi_supervised_pipeline(ds: tf.data.Dataset, batch_size: int, num_labeled: 
     unlabelled), "labeled": float32 [batch] (1 for labelled examples)}, the subset's indices).
   """
   labels = np.concatenate([b.numpy() for b in ds.map(lambda ex: ex["label"]).batch(10000)])
-  n = resolve_num_labeled(num_labeled, labeled_fraction, labels.size)
+  n = int(num_labeled)
   indices = labeled_indices(labels, n, seed)
   final = 1.0 - n / labels.size if unlabeled_prob is None else float(unlabeled_prob)
   if not 0.0 <= final <= 1.0:

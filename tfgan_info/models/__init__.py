@@ -17,5 +17,7 @@ from tfgan_info.models.ss_infogan import SSInfoGAN
 # The --model of a config that names none (Config(), a flagfile without --model).
 DEFAULT_MODEL = "infogan"
 
-__all__ = ["DEFAULT_MODEL", "AGE", "ConditionalGAN", "GAN", "InfoGAN", "InfoGANCR", "Pix2Pix",
-           "SSInfoGAN", "registry"]
+# The registered model classes imported above: a model's import line is its registration.
+__all__ = ["DEFAULT_MODEL", "registry"] + [
+    name for name, value in dict(globals()).items()
+    if isinstance(value, type) and getattr(value, "registered_name", "")]

@@ -11,7 +11,7 @@ batch of codes and N(0, I) (`losses.batch_gaussian_kl`). The game (Eq. 7-10):
                                                                   on g)
 
 One train_step is one e step followed by ``generator_steps`` g steps (the official code: 2),
-each g step with fresh z. The e optimizer counts the training steps.
+each g step with fresh z.
 
 Train as served. g has batch norm and meets two input distributions: prior samples z (the g
 steps) and encoder codes e(x) (L_X). In training mode each batch is normalised with its own
@@ -22,10 +22,9 @@ The e step therefore runs g in inference mode for L_X: e learns to reconstruct t
 that is served, and g's statistics come from prior samples only.
 
 Scale of Delta. The official code averages its per-dimension KL terms over the M dimensions,
-and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale. With
-``kl_reduction="mean"`` (default) the model uses the textbook KL divided by M, keeping that
-balance; ``"sum"`` uses the KL itself, which is M times larger (measured on MNIST, M = 64, see
-BUILD.md: the divergence terms then swamp L_Z and e(g(z)) stays unrelated to z).
+and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale, so Delta here
+is the textbook KL divided by M (the KL itself, M times larger, swamps L_Z on MNIST: e(g(z))
+stays unrelated to z; docs/results.md#age-mnist).
 
 Scale of L_Z. The official default (``--match_z cos``) is 2 - mean_j z_j e(g(z))_j = 2 -
 cos / M, ``latent_loss="mean_cos"`` (the default here, and configs/age_mnist.cfg's since
@@ -55,9 +54,6 @@ from tfgan_info.models.base import TwoPlayerModel
 from tfgan_info.networks import normalization
 
 
-KL_REDUCTIONS = ("mean", "sum")
-
-
 @dataclasses.dataclass(frozen=True)
 class AGEParams:
   generator_steps: int = P.field(2, "g steps per e step.", lower=1)
@@ -73,10 +69,6 @@ class AGEParams:
       "cos), 'l2' (mean squared, twice its gradient) or 'cosine' (M times it); see "
       "losses.latent_reconstruction_loss.",
       choices=losses.LATENT_RECONSTRUCTION_LOSSES)
-  kl_reduction: str = P.field(
-      "mean", "Divergence = textbook KL divided by the latent width ('mean', the official "
-      "code's scale, which lambda and mu were tuned for) or the KL itself ('sum').",
-      choices=KL_REDUCTIONS)
 
 
 @registry.register("age", AGEParams)
@@ -93,7 +85,6 @@ class AGE(TwoPlayerModel):
     image_loss: "l1" or "l2", the norm of L_X.
     latent_loss: "mean_cos" (the official code's), "l2" or "cosine", the distance of L_Z
       (`losses.latent_reconstruction_loss` compares their scales).
-    kl_reduction: "mean" (KL / M, default) or "sum" (the KL); see the module docstring.
     seed: seed of the model's `keras.random.SeedGenerator`.
 
   Raises:
@@ -107,8 +98,7 @@ class AGE(TwoPlayerModel):
 
   def __init__(self, generator, encoder, latent_spec: latents_lib.LatentSpec,
                generator_steps: int = 2, lambda_z: float = 1000.0, mu_x: float = 10.0,
-               image_loss: str = "l1", latent_loss: str = "mean_cos", kl_reduction: str = "mean",
-               seed: int = 0, **kwargs):
+               image_loss: str = "l1", latent_loss: str = "mean_cos", seed: int = 0, **kwargs):
     if latent_spec.codes or latent_spec.noise != "sphere":
       raise ValueError("AGE's latent is z on the unit sphere and nothing else: set --codes= "
                        f"(empty) and --noise=sphere, got codes {latent_spec.to_spec()!r} and "
@@ -121,10 +111,7 @@ class AGE(TwoPlayerModel):
     if latent_loss not in losses.LATENT_RECONSTRUCTION_LOSSES:
       raise ValueError(f"Unknown latent loss {latent_loss!r}: use one of "
                        f"{losses.LATENT_RECONSTRUCTION_LOSSES}")
-    if kl_reduction not in KL_REDUCTIONS:
-      raise ValueError(f"Unknown kl_reduction {kl_reduction!r}: use one of {KL_REDUCTIONS}")
     super().__init__(latent_spec, seed=seed, **kwargs)
-    self.kl_reduction = kl_reduction
     self.generator = generator
     self.encoder = encoder
     self.build()
@@ -234,10 +221,10 @@ class AGE(TwoPlayerModel):
       codes: [batch, M] this replica's codes.
 
     Returns:
-      Scalar float32, `losses.batch_gaussian_kl` of the global batch (divided by M with
-      kl_reduction "mean").
+      Scalar float32, `losses.batch_gaussian_kl` of the global batch divided by M (the
+      official code's scale; module docstring).
     """
-    scale = 1.0 / self.latent_spec.noise_dim if self.kl_reduction == "mean" else 1.0
+    scale = 1.0 / self.latent_spec.noise_dim
     mean, var = distribute.global_batch_moments(tf.cast(codes, tf.float32))
     return scale * losses.gaussian_kl_to_standard_normal(
         mean, tf.sqrt(var + losses.KL_VARIANCE_EPS))
@@ -290,5 +277,5 @@ class AGE(TwoPlayerModel):
     for _ in range(self.generator_steps):
       z, _ = self.sample_latents(batch)
       report.update(self.apply_step(lambda z=z: self.generator_terms(z), "g"))
-    return self.update_trackers(report)
+    return self.end_step(report)
 

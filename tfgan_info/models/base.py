@@ -34,7 +34,7 @@ class TrainingPhases(keras.callbacks.Callback):
   Keras trace a new train step where it changes (`TwoPlayerModel.fit` adds it)."""
 
   def _next_phase(self):
-    return self.model.training_phase(int(self.model.step_optimizer.iterations.numpy()))
+    return self.model.training_phase(int(self.model.global_step.numpy()))
 
   def on_train_begin(self, logs=None):
     # Before the first call of the train function, which traces it: a resumed run starts
@@ -51,9 +51,11 @@ class TrainingPhases(keras.callbacks.Callback):
 class TwoPlayerModel(keras.Model):
   """Two networks trained against each other with one optimizer each.
 
-  Subclasses set ``players`` (the optimizer names, the first one stepped exactly once per
-  train_step; `compile` sets the first two, a model with a third player sets its optimizer
-  in its own `compile`), ``tracked_names`` and the variables each player trains.
+  Subclasses set ``players`` (the optimizer names; `compile` sets the first two, a model with
+  a third player sets its optimizer in its own `compile`), ``tracked_names`` and the
+  variables each player trains. ``global_step`` counts the training steps (TF-GAN's global step):
+  train_step adds one, whatever number of updates each player takes in it, and checkpoints,
+  schedules, summaries, restarts and the learning-rate decay read it.
 
   Args:
     latent_spec: `latents.LatentSpec` of the generator input.
@@ -80,10 +82,18 @@ class TwoPlayerModel(keras.Model):
     raise NotImplementedError
 
   @classmethod
+  def batches_per_step(cls, config) -> int:
+    """Training batches one train_step consumes (1; a model whose D takes k steps, each on
+    its own real batch, says k: `train_dataset` then stacks k batches per step along axis 1,
+    so each replica of a distributed run gets its rows of all k)."""
+    del config
+    return 1
+
+  @classmethod
   def train_batches(cls, ds: tf.data.Dataset, config) -> tf.data.Dataset:
-    """The training batches from the shuffled train split ``ds`` of {"image", "label"}:
+    """The training batches from the shuffled train split ``ds`` (examples with an "image"):
     `data.pipeline` (seeded shuffle, repeat, batches of data.batch_size). A model that needs
-    another stream (ss-InfoGAN's labelled subset) overrides this."""
+    another stream overrides this."""
     dc = config.data
     return data_lib.pipeline(ds, dc.batch_size, seed=config.runtime.seed, cache=dc.cache,
                              shuffle_buffer=dc.shuffle_buffer)
@@ -130,6 +140,9 @@ class TwoPlayerModel(keras.Model):
     self.latent_spec = latent_spec
     self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed")
     self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracked_names()}
+    # Created with the model, inside the strategy scope; replicas add to it once per step.
+    self.global_step = keras.Variable(0, dtype="int64", trainable=False, name="global_step",
+                               aggregation="only_first_replica")
 
   def build(self, input_shape=None):
     """Marks the model built: its networks are built Keras models, so there is nothing to
@@ -197,11 +210,6 @@ class TwoPlayerModel(keras.Model):
     """{player: optimizer}, in the order of ``players``."""
     return {player: getattr(self, f"{player}_optimizer") for player in self.players}
 
-  @property
-  def step_optimizer(self):
-    """The optimizer stepped once per train_step: its iterations count the training steps."""
-    return self.optimizers[self.players[0]]
-
   def build_optimizers(self):
     """Creates optimizer slots (call inside the strategy scope before `fit`)."""
     for player, optimizer in self.optimizers.items():
@@ -220,7 +228,8 @@ class TwoPlayerModel(keras.Model):
     """(noise [batch, noise_dim], codes [batch, code_dim]) for this replica, from the priors."""
     return self.sample_global(self.latent_spec.sample, batch_size)
 
-  def apply_step(self, loss_fn, player: str) -> Dict[str, tf.Tensor]:
+  def apply_step(self, loss_fn, player: str, tape: tf.GradientTape = None
+                 ) -> Dict[str, tf.Tensor]:
     """One update of ``player``'s variables.
 
     Args:
@@ -228,15 +237,24 @@ class TwoPlayerModel(keras.Model):
         mean(per_example) over the global batch + extra (a batch statistic computed over
         the global batch, such as AGE's divergence, counted once across replicas).
       player: one of ``players``.
+      tape: a tape that already recorded part of the forward pass (a generated batch that
+        two players' steps share; it watches this player's variables), re-entered to record
+        loss_fn; None: a fresh tape.
 
     Returns:
       The report dict of loss_fn.
     """
-    with tf.GradientTape() as tape:
+    tape = tape if tape is not None else tf.GradientTape()
+    with tape:
       per_example, extra, report = loss_fn()
       loss = self.total_loss(per_example, extra, player)
     self.update_player(tape, loss, player)
     return report
+
+  def end_step(self, report) -> Dict[str, tf.Tensor]:
+    """Ends a train_step: adds one to ``global_step`` and returns `update_trackers`(report)."""
+    self.global_step.assign_add(1)
+    return self.update_trackers(report)
 
   def total_loss(self, per_example, extra, player: str):
     """The loss ``player``'s optimizer minimises: mean(per_example) over the global batch +
@@ -255,7 +273,8 @@ class TwoPlayerModel(keras.Model):
     self.optimizers[player].apply_gradients(zip(grads, variables))
 
   def update_trackers(self, report):
-    """Feeds the reported values to the trackers and returns their results.
+    """Feeds the reported values to the trackers and returns their results (a tracker
+    whose name the report lacks keeps its mean).
 
     On a multi-worker cluster each result has shape [1] instead of []: Keras 3.15 averages
     fit's logs across workers with strategy.reduce("MEAN", value, axis=0), which fails on a
@@ -263,7 +282,8 @@ class TwoPlayerModel(keras.Model):
     for shape [1].
     """
     for name, tracker in self.trackers.items():
-      tracker.update_state(report[name])
+      if name in report:  # a term off in this phase reports nothing
+        tracker.update_state(report[name])
     results = {name: tracker.result() for name, tracker in self.trackers.items()}
     if distribute.in_multi_worker_mode():
       results = {name: tf.reshape(value, [1]) for name, value in results.items()}

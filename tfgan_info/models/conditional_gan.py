@@ -20,6 +20,7 @@ from tfgan_info import data as data_lib
 from tfgan_info import losses
 from tfgan_info import params as P
 from tfgan_info import signatures as sig
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
 
@@ -112,6 +113,17 @@ class ConditionalGAN(GAN):
     """1, or 1 / (1 + w) when the negatives are averaged (GAN-CLS)."""
     return 1.0 / (1.0 + self.mismatch_weight) if self.negatives == "mean" else 1.0
 
+  def adversarial_loss(self):
+    """The GAN's pair, D's generated-data term weighted by `fake_loss_weight`."""
+    pair = super().adversarial_loss()
+    weight = self.fake_loss_weight
+    return dataclasses.replace(pair, discriminator=lambda real, fake: (
+        losses.minimax_discriminator_loss(real, fake, weight)))
+
+  def objective_terms(self):
+    """The wrong-label term of D's step (`mismatch_term`)."""
+    return [objective.Term("mismatch", self.mismatch_term, ("d",))]
+
   @staticmethod
   def labels_of(labels_or_codes):
     """int32 labels [batch] from labels [batch] or one-hot codes [batch, K]."""
@@ -135,11 +147,14 @@ class ConditionalGAN(GAN):
     noise = tf.convert_to_tensor(noise, tf.float32)
     return self.generator([noise, self.labels_of(labels)], training=training)
 
-  def real_codes(self, data):
-    return data["label"]
+  def real_condition(self, data):
+    """The labels of the real batch."""
+    return self.labels_of(data["label"])
 
-  def discriminate(self, images, codes, training=False):
-    return self.discriminator(images, labels=self.labels_of(codes), training=training)
+  def fake_condition(self, noise, codes):
+    """The labels G was asked for (its one-hot codes)."""
+    del noise
+    return self.labels_of(codes)
 
   def wrong_labels(self, labels):
     """A label y' != y for each y of labels [batch], uniform over the K - 1 others."""
@@ -150,14 +165,12 @@ class ConditionalGAN(GAN):
         tf.shape(labels)[0])
     return (labels + offsets) % k
 
-  def discriminator_terms(self, data, codes, fake):
-    """The GAN's D-step terms plus w * -log(1 - D(x, y')) on real images with wrong labels
-    (w / (1 + w) and the fakes' term 1 / (1 + w) when negatives is "mean")."""
-    loss, report = super().discriminator_terms(data, codes, fake)
+  def mismatch_term(self, play):
+    """w * -log(1 - D(x, y')) per example on the real images with wrong labels (w / (1 + w)
+    when negatives is "mean"), and {"d_mismatch": D(x, y')}."""
+    data = play.data
     wrong = self.wrong_labels(self.labels_of(data["label"]))
     logits, _ = self.discriminator(self.d_view(data["image"]), labels=wrong, training=True)
-    loss += (self.mismatch_weight * self.fake_loss_weight
-             * losses.wrong_label_discriminator_loss(logits))
-    report["d_loss"] = loss
-    report["d_mismatch"] = tf.sigmoid(logits[:, 0])
-    return loss, report
+    loss = (self.mismatch_weight * self.fake_loss_weight
+            * losses.wrong_label_discriminator_loss(logits))
+    return loss, {"d_mismatch": tf.sigmoid(logits[:, 0])}

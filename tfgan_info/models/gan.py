@@ -1,16 +1,18 @@
 """The GAN game on the shared base: one train_step skeleton for every GAN of the package.
 
-`GAN.train_step` runs the D step, then the G step (Goodfellow et al. 2014, Alg. 1 with k=1);
-subclasses change what the steps compute through hooks (`discriminate`, `real_codes`,
-`auxiliary_steps`,
-`code_terms`, `real_terms`, `discriminator_terms`, `generator_terms`,
-`discriminator_step_variables`, `generator_step_variables`) and never copy the skeleton. A
-DCGAN is this model with convolutional networks (Radford et al. 2015).
+An objective is an adversarial loss pair (`objective.Adversarial`) plus composable terms
+(`objective.Term`). `GAN.train_step` runs ``discriminator_steps`` D steps, each on its own
+real batch, then ``generator_steps`` G steps (Goodfellow et al. 2014, Alg. 1: k D steps per
+G step); each step draws latents, generates a batch, runs D on it (and on the real batch
+where the step needs it: `GAN.play`), and adds to the adversarial loss the terms that enter
+that step. A model says what its game is through `adversarial_loss`, `objective_terms`,
+what D is shown beside an image (`real_condition`, `fake_condition`) and the variables of
+each player; it never copies the skeleton. A DCGAN is this model with convolutional networks
+(Radford et al. 2015).
 """
 
 import dataclasses
-import functools
-from typing import Dict, Tuple
+from typing import Dict, List
 
 import tensorflow as tf
 
@@ -22,6 +24,7 @@ from tfgan_info import networks
 from tfgan_info import params as P
 from tfgan_info import signatures as sig
 from tfgan_info.models import base
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.base import TwoPlayerModel
 from tfgan_info.networks import normalization
@@ -39,17 +42,13 @@ class GANParams:
   augment_d: bool = P.field(
       False, "Differentiable random affine transforms (rotation, shear, scale, shift; "
       "tfgan_info/augment.py) of every image D sees, real and generated, in both steps (as "
-      "DiffAugment, Zhao et al. 2020; beyond the papers). Q then recovers the codes from "
-      "transformed fakes, so G cannot carry a code in a slant or a shift.")
-  augment_scale: str = P.field(
-      "independent", "How the random transforms (--augment_d, and the invariance term "
-      "--lambda_iic of InfoGAN / ss-InfoGAN) scale the two image axes: 'independent' (width "
-      "and height apart), 'isotropic' (one factor: the aspect ratio is kept, so D's body is "
-      "not taught to ignore a digit's width) or 'none'.", choices=augment.SCALE_MODES,
-      after_flat_layout=True)
+      "DiffAugment, Zhao et al. 2020; beyond the papers).")
   generator_steps: int = P.field(
-      1, "G steps per D step, each on a fresh generated batch (InfoGAN-CR's code: 2).",
-      lower=1, after_flat_layout=True)
+      1, "G steps per train step, each on a fresh generated batch.",
+      lower=1)
+  discriminator_steps: int = P.field(
+      1, "D steps per train step, each on its own real batch and a fresh generated batch "
+      "(Goodfellow et al. 2014, Alg. 1: k).", lower=1)
 
 
 @registry.register("gan", GANParams)
@@ -62,60 +61,60 @@ class GAN(TwoPlayerModel):
     discriminator: `networks.Discriminator`.
     latent_spec: `latents.LatentSpec` of G's input.
     generator_loss: "non_saturating" (default) or "minimax".
-    reuse_fakes: one generated batch per train_step for both steps (`_single_pass_step`).
-    augment_d: D (and its Q head) sees randomly transformed images only (`d_view`).
-    augment_scale: how `transformed` scales the two axes (`augment.SCALE_MODES`).
-    generator_steps: G steps after each D step (Goodfellow et al. 2014, Alg. 1 has k D steps
-      per G step; InfoGAN-CR's code runs 2 G steps per D step).
+    reuse_fakes: the first G step scores the last D step's generated batch, from the same
+      forward pass (`train_step`).
+    augment_d: D sees randomly transformed images only (`d_view`).
+    generator_steps: G steps per train step.
+    discriminator_steps: D steps per train step, each on its own real batch
+      (`batches_per_step`).
     seed: seed of the model's `keras.random.SeedGenerator`; all latent sampling uses it.
   """
 
   players = ("d", "g")
-  # Weight of D's generated-data term (`losses.minimax_discriminator_loss`); a model with
-  # further negatives may share the weight among them (`ConditionalGAN`, GAN-CLS).
-  fake_loss_weight = 1.0
   summary_groups = {"d_loss": "loss", "g_loss": "loss", "d_real": "discriminator",
                     "d_fake": "discriminator"}
 
   def __init__(self, generator, discriminator, latent_spec: latents_lib.LatentSpec,
                generator_loss: str = "non_saturating", reuse_fakes: bool = False,
-               augment_d: bool = False, augment_scale: str = "independent",
-               generator_steps: int = 1, seed: int = 0, **kwargs):
+               augment_d: bool = False, generator_steps: int = 1,
+               discriminator_steps: int = 1, seed: int = 0, **kwargs):
     if generator_loss not in losses.GENERATOR_LOSSES:
       raise ValueError(f"Unknown generator loss {generator_loss!r}: use one of "
                        f"{sorted(losses.GENERATOR_LOSSES)}")
-    if generator_steps < 1:
-      raise ValueError(f"generator_steps must be >= 1, got {generator_steps}")
-    if augment_scale not in augment.SCALE_MODES:
-      raise ValueError(f"Unknown augment_scale {augment_scale!r}: use one of "
-                       f"{augment.SCALE_MODES}")
+    if generator_steps < 1 or discriminator_steps < 1:
+      raise ValueError("generator_steps and discriminator_steps must be >= 1, got "
+                       f"{generator_steps} and {discriminator_steps}")
     super().__init__(latent_spec, seed=seed, **kwargs)
     self.generator = generator
     self.discriminator = discriminator
     self.build()
-    self.generator_loss_fn = losses.GENERATOR_LOSSES[generator_loss]
+    self.generator_loss = generator_loss
     self.reuse_fakes = bool(reuse_fakes)
     self.augment_d = bool(augment_d)
-    self.augment_scale = augment_scale
     self.generator_steps = int(generator_steps)
+    self.discriminator_steps = int(discriminator_steps)
 
   # -- the registration's interface (docs/design.md, "Adding a model") -------------------
   @classmethod
   def network_options(cls, config, spec: latents_lib.LatentSpec) -> Dict[str, object]:
     """The keyword arguments of `networks.build_gan_networks` beyond the architecture and
-    image shape: input_dim (G's input width), q_dim (Q head width(s), 0: none) and
-    num_classes (> 0: a conditional pair).
+    image shape: input_dim, G's input width (a model adds the options of its D).
 
     Raises:
       ValueError: if the latent spec does not fit the model.
     """
     del config
-    return dict(input_dim=spec.noise_dim + spec.code_dim, q_dim=0, num_classes=0)
+    return dict(input_dim=spec.noise_dim + spec.code_dim)
 
   @classmethod
   def model_kwargs(cls, config) -> Dict[str, object]:
     """The constructor's keyword arguments from ``config.params`` (default: all of them)."""
     return dataclasses.asdict(config.params)
+
+  @classmethod
+  def batches_per_step(cls, config) -> int:
+    """``discriminator_steps``: each D step takes its own real batch."""
+    return config.params.discriminator_steps
 
   @classmethod
   def from_config(cls, config):
@@ -128,7 +127,7 @@ class GAN(TwoPlayerModel):
                **cls.model_kwargs(config))
 
   def serving_networks(self):
-    """G only: D's weights are not needed to serve a plain or conditional GAN."""
+    """G only: D's weights are not needed to generate."""
     return [self.generator]
 
   def generator_statistics(self):
@@ -163,7 +162,7 @@ class GAN(TwoPlayerModel):
       return self.sample_outputs(noise, codes)
     return {"generate": self.generate_signature(), "sample": sample}
 
-  def tracked_names(self) -> Tuple[str, ...]:
+  def tracked_names(self):
     return ("d_loss", "g_loss", "d_real", "d_fake")
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
@@ -172,9 +171,10 @@ class GAN(TwoPlayerModel):
     super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
 
   def player_variables(self, player):
-    if player == "d":
-      return self.discriminator_step_variables()
-    return self.generator_step_variables()
+    """The variables of ``player``'s step: its networks' (`discriminator_variables`,
+    `generator_variables`; none for a further player), then those its terms train."""
+    own = {"d": self.discriminator_variables, "g": self.generator_variables}.get(player)
+    return objective.step_variables(own() if own else [], self.objective_terms(), player)
 
   def call(self, latent, training=False):
     """Images G(latent) for latent [batch, noise_dim + code_dim]."""
@@ -184,116 +184,92 @@ class GAN(TwoPlayerModel):
     """Images [batch, H, W, C] from noise [batch, noise_dim] and codes [batch, code_dim]."""
     return self.generator(tf.concat([noise, codes], axis=-1), training=training)
 
-  # -- hooks -----------------------------------------------------------------------------
-  q_in_discriminator_step = False  # whether code_terms also enter the D-step loss
+  # -- the game a model states -----------------------------------------------------------
+  def adversarial_loss(self) -> objective.Adversarial:
+    """The adversarial pair: D's `losses.minimax_discriminator_loss` and G's
+    ``generator_loss`` (Goodfellow et al. 2014, Eq. 1; the non-saturating G of Sec. 3)."""
+    generator_loss = losses.GENERATOR_LOSSES[self.generator_loss]
+    return objective.Adversarial(losses.minimax_discriminator_loss,
+                                 lambda real, fake: generator_loss(fake))
 
-  def discriminate(self, images, codes, training=False):
-    """D's (logits [batch, 1], Q output or None) for images and the codes they were made with.
+  def objective_terms(self) -> List[objective.Term]:
+    """The terms added to the adversarial losses (none for a plain GAN). Read when a step is
+    traced, so a model may return other terms in another `training_phase`."""
+    return []
 
-    An unconditional D ignores ``codes``; a conditional GAN passes its labels.
-    """
-    del codes
-    return self.discriminator(images, training=training)
+  def discriminator_variables(self):
+    """D's own trainable variables (its network's ``d_variables``)."""
+    return self.discriminator.d_variables
 
-  def transformed(self, images):
-    """A random affine transform of each of images [batch, H, W, C] (`augment.affine_warp`,
-    differentiable; parameters from the model's seed generator, drawn for the global
-    batch; the axes scaled as ``augment_scale`` says)."""
-    params = self.sample_global(
-        functools.partial(augment.sample_affine, scale=self.augment_scale),
-        tf.shape(images)[0])
-    return augment.affine_warp(images, params)
+  def generator_variables(self):
+    """G's own variables."""
+    return self.generator.trainable_variables
 
-  def d_view(self, images):
-    """What D is shown of images [batch, H, W, C] in a training step: the images, or with
-    ``augment_d`` their `transformed` copies (so G's gradient passes through them)."""
-    return self.transformed(images) if self.augment_d else images
+  def discriminate(self, images, condition, training=False):
+    """D's (logits [batch, 1], auxiliary output or None) for images and what D is shown
+    beside them (`real_condition` / `fake_condition`; None for an unconditional D)."""
+    return self.discriminator(images, condition, training=training)
 
-  def auxiliary_steps(self, data) -> Dict[str, tf.Tensor]:
-    """Updates of further players (beyond D and G) after the D step, and their report; none
-    for a plain GAN (InfoGAN-CR trains its pair classifier here)."""
-    del data
-    return {}
-
-  def real_codes(self, data):
-    """The codes D pairs with real images (None: D sees no codes)."""
+  def real_condition(self, data):
+    """What D is shown beside a real image of the batch ``data`` (None: nothing)."""
     del data
     return None
 
-  def discriminator_step_variables(self):
-    return self.discriminator.d_variables
+  def fake_condition(self, noise, codes):
+    """What D is shown beside G(noise, codes) (None: nothing)."""
+    del noise, codes
+    return None
 
-  def generator_step_variables(self):
-    return self.generator.trainable_variables
-
-  def code_terms(self, codes, q_outputs) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    """Per-example penalty [batch] on the codes and its report; none for a plain GAN."""
-    del q_outputs
-    return tf.zeros([tf.shape(codes)[0]]), {}
-
-  def discriminator_code_terms(self, codes, q_outputs) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    """The code penalty of the D step (when Q learns there): `code_terms`, unless a model
-    keeps some code terms out of the D step's variables (they then train G only)."""
-    return self.code_terms(codes, q_outputs)
-
-  def real_terms(self, data, real_q) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    """Per-example penalty [batch] on Q's output for the REAL batch, and its report.
-
-    Called in the D step with the Q output D already computed on data["image"] (so no second
-    pass through D's body), when Q learns in the D step; none for a plain GAN.
-
-    Args:
-      data: the training batch.
-      real_q: [batch, q_dim] Q output on data["image"] (None when D has no Q head).
-    """
-    del real_q
-    return tf.zeros([tf.shape(data["image"])[0]]), {}
-
-  def discriminator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    """Per-example D-step loss [batch] and the per-example terms to report.
-
-    Args:
-      data: the training batch {"image": [batch, H, W, C], ...}.
-      codes: [batch, code_dim] the codes of the generated batch.
-      fake: [batch, H, W, C] G(z, c), generated by the skeleton in training mode.
-    """
-    real = self.d_view(data["image"])
-    # Real and fake batches go through D separately (Radford et al. 2015), so D's batch-norm
-    # statistics in the D step match those of the G step, which sees a fake-only batch.
-    real_logits, real_q = self.discriminate(real, self.real_codes(data), training=True)
-    fake_logits, fake_q = self.discriminate(self.d_view(fake), codes, training=True)
-    loss = losses.minimax_discriminator_loss(real_logits, fake_logits, self.fake_loss_weight)
-    report = {"d_loss": loss, "d_real": tf.sigmoid(real_logits[:, 0]),
-              "d_fake": tf.sigmoid(fake_logits[:, 0])}
-    if self.q_in_discriminator_step:
-      penalty, _ = self.discriminator_code_terms(codes, fake_q)
-      real_penalty, real_report = self.real_terms(data, real_q)
-      loss += penalty + real_penalty
-      report.update(real_report)
-    return loss, report
-
-  def generator_terms(self, data, codes, fake) -> Tuple[tf.Tensor, Dict[str, tf.Tensor]]:
-    """Per-example G-step loss [batch] and the per-example terms to report (arguments as
-    `discriminator_terms`; ``fake`` carries G's gradient)."""
-    del data
-    logits, q = self.discriminate(self.d_view(fake), codes, training=True)
-    adversarial = self.generator_loss_fn(logits)
-    penalty, report = self.code_terms(codes, q)
-    report["g_loss"] = adversarial
-    return adversarial + penalty, report
+  def d_view(self, images):
+    """What D is shown of images [batch, H, W, C] in a training step: the images, or with
+    ``augment_d`` a random affine transform of each (`augment.affine_warp`, differentiable,
+    so G's gradient passes through; parameters from the model's seed generator)."""
+    if not self.augment_d:
+      return images
+    return augment.affine_warp(images, self.sample_global(augment.sample_affine,
+                                                          tf.shape(images)[0]))
 
   # -- the skeleton ----------------------------------------------------------------------
-  def _step(self, data, terms_fn, player):
-    batch = tf.shape(data["image"])[0]
-    noise, codes = self.sample_latents(batch)
+  def play(self, data, step: str, noise, codes, fake) -> objective.Play:
+    """D's passes of one step on the generated batch ``fake`` = G(noise, codes) and, in the
+    D step (or when the adversarial G loss reads it), on the real batch. Real and fake
+    batches go through D separately (Radford et al. 2015), so D's batch-norm statistics in
+    the D step match those of the G step, which sees a fake-only batch."""
+    play = objective.Play(step, data, noise, codes, fake)
+    if step == "d" or self.adversarial_loss().generator_sees_real:
+      play.real_logits, play.real_aux = self.discriminate(
+          self.d_view(data["image"]), self.real_condition(data), training=True)
+    play.fake_logits, play.fake_aux = self.discriminate(
+        self.d_view(fake), self.fake_condition(noise, codes), training=True)
+    return play
+
+  def step_loss(self, play: objective.Play):
+    """(per-example loss [batch], None, report) of a step: the adversarial loss of its
+    player plus the terms that enter it (`objective.add_terms`)."""
+    pair = self.adversarial_loss()
+    if play.step == "d":
+      loss = pair.discriminator(play.real_logits, play.fake_logits)
+      report = {"d_loss": loss, "d_real": pair.score(play.real_logits)[:, 0],
+                "d_fake": pair.score(play.fake_logits)[:, 0]}
+    elif play.step == "g":
+      loss = pair.generator(play.real_logits, play.fake_logits)
+      report = {"g_loss": loss}
+    else:
+      loss, report = tf.zeros([play.batch]), {}
+    loss, report = objective.add_terms(loss, report, self.objective_terms(), play)
+    return loss, None, report
+
+  def _step(self, data, step: str):
+    """One update of ``step``'s player on a fresh generated batch."""
+    noise, codes = self.sample_latents(tf.shape(data["image"])[0])
 
     def loss_fn():
-      per_example, report = terms_fn(data, codes, self.generate(noise, codes, training=True))
-      return per_example, None, report
-    return self.apply_step(loss_fn, player)
+      fake = self.generate(noise, codes, training=True)
+      return self.step_loss(self.play(data, step, noise, codes, fake))
+    return self.apply_step(loss_fn, step)
 
-  def _single_pass_step(self, data):
-    """The D step and the G step on ONE generated batch (``reuse_fakes``).
+  def _shared_pass_steps(self, data):
+    """The D step and a G step on ONE generated batch (``reuse_fakes``).
 
     G runs forward once, under a tape that watches the G step's variables only; D's update
     sees the batch without G's gradient, then the G step scores the same batch with the
@@ -301,34 +277,50 @@ class GAN(TwoPlayerModel):
     DCGAN example: fake = G(z); D step on fake.detach(); G step on D(fake)).
     """
     noise, codes = self.sample_latents(tf.shape(data["image"])[0])
-    with tf.GradientTape(watch_accessed_variables=False) as tape:
+    tape = tf.GradientTape(watch_accessed_variables=False)
+    with tape:
       tape.watch([v.value for v in self.player_variables("g")])  # the tf.Variables
       fake = self.generate(noise, codes, training=True)
-      detached = tf.stop_gradient(fake)
-
-      def d_loss_fn():
-        per_example, d_report = self.discriminator_terms(data, codes, detached)
-        return per_example, None, d_report
-      report = self.apply_step(d_loss_fn, "d")
-      per_example, g_report = self.generator_terms(data, codes, fake)
-      loss = self.total_loss(per_example, None, "g")
-    self.update_player(tape, loss, "g")
-    report.update(g_report)
+    detached = tf.stop_gradient(fake)
+    report = self.apply_step(
+        lambda: self.step_loss(self.play(data, "d", noise, codes, detached)), "d")
+    report.update(self.apply_step(
+        lambda: self.step_loss(self.play(data, "g", noise, codes, fake)), "g", tape=tape))
     return report
 
+  def _further_step(self, data, player: str):
+    """One update of a player beyond D and G: the sum of its terms (none: no update)."""
+    if not objective.terms_of(self.objective_terms(), player):
+      return {}
+    return self.apply_step(lambda: self.step_loss(objective.Play(player, data)), player)
+
+  def real_batches(self, data) -> List[Dict[str, tf.Tensor]]:
+    """The ``discriminator_steps`` real batches of one train step: ``data`` itself, or its
+    k batches stacked on axis 1 (`batches_per_step`)."""
+    if self.discriminator_steps == 1:
+      return [data]
+    return [tf.nest.map_structure(lambda t, i=i: t[:, i], data)
+            for i in range(self.discriminator_steps)]
+
   def train_step(self, data):
-    """One D step then ``generator_steps`` G steps on a batch {"image": [batch, H, W, C],
-    ...}: each on its own generated batch (Goodfellow et al. 2014, Alg. 1), or with
-    ``reuse_fakes`` the D step and the first G step on one (`_single_pass_step`). A
-    model's `auxiliary_steps` run after the D step (after the first G step with
-    ``reuse_fakes``). The G report is the last G step's."""
+    """``discriminator_steps`` D steps, each on its own real batch, then the steps of any
+    further player (`players` beyond d and g), then
+    ``generator_steps`` G steps on the last real batch, each on a fresh generated batch
+    (Goodfellow et al. 2014, Alg. 1); with ``reuse_fakes`` the last D step and the first G
+    step share one (`_shared_pass_steps`). The report holds each player's last step."""
+    batches = self.real_batches(data)
+    report = {}
+    for batch in batches[:-1]:
+      report.update(self._step(batch, "d"))
+    last = batches[-1]
+    g_steps = self.generator_steps
     if self.reuse_fakes:
-      report = self._single_pass_step(data)
-      report.update(self.auxiliary_steps(data))
+      report.update(self._shared_pass_steps(last))
+      g_steps -= 1
     else:
-      report = self._step(data, self.discriminator_terms, "d")
-      report.update(self.auxiliary_steps(data))
-      report.update(self._step(data, self.generator_terms, "g"))
-    for _ in range(self.generator_steps - 1):
-      report.update(self._step(data, self.generator_terms, "g"))
-    return self.update_trackers(report)
+      report.update(self._step(last, "d"))
+    for player in self.players[2:]:
+      report.update(self._further_step(last, player))
+    for _ in range(g_steps):
+      report.update(self._step(last, "g"))
+    return self.end_step(report)

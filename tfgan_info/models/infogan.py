@@ -37,6 +37,7 @@ from tfgan_info import losses
 from tfgan_info import params as P
 from tfgan_info import posterior
 from tfgan_info import signatures as sig
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
 from tfgan_info.networks import normalization
@@ -64,11 +65,11 @@ class InfoGANParams(GANParams):
   equivariant_codes: str = P.field(
       "", "The factor each continuous code dimension is tied to by the equivariance term, in "
       "order, comma-separated: rotation, slant, width, height or free (e.g. 'rotation,width'; "
-      "beyond the paper; needs --lambda_equivariance > 0).", after_flat_layout=True)
+      "beyond the paper; needs --lambda_equivariance > 0).")
   lambda_equivariance: float = P.field(
       0.0, "Weight of the squared error of Q's tied continuous codes on real images against "
       "known transforms of them (--equivariant_codes; beyond the paper; needs --q_step=d).",
-      lower=0.0, after_flat_layout=True)
+      lower=0.0)
 
 
 @registry.register("infogan", InfoGANParams)
@@ -161,10 +162,6 @@ class InfoGAN(GAN):
   summary_groups = {**GAN.summary_groups, "mi_cat": "info", "mi_cat_bound": "info",
                     "mi_cont": "info", "iic": "info", "equivariance": "info"}
 
-  @property
-  def q_in_discriminator_step(self):
-    return self.q_step == "d"
-
   def tracked_names(self):
     names = super().tracked_names()
     if self.latent_spec.categorical:
@@ -177,13 +174,27 @@ class InfoGAN(GAN):
       names += ("equivariance",)
     return names
 
-  def discriminator_step_variables(self):
-    extra = self.discriminator.q_variables if self.q_in_discriminator_step else []
-    return self.discriminator.d_variables + extra
+  @property
+  def q_steps(self):
+    """The steps the terms on Q's output enter: the G step, and with q_step "d" the D step
+    too, whose optimizer then trains the Q head (with D's body)."""
+    return ("d", "g") if self.q_step == "d" else ("g",)
 
-  def generator_step_variables(self):
-    extra = [] if self.q_in_discriminator_step else self.discriminator.q_variables
-    return self.generator.trainable_variables + extra
+  def q_trained_in(self):
+    """{step: the Q head's variables}: the step whose optimizer trains Q (``q_step``)."""
+    return {self.q_step: lambda: self.discriminator.q_variables}
+
+  def objective_terms(self):
+    """The mutual-information term on generated images (both steps with q_step "d"), then,
+    when their weights are > 0, the invariance and equivariance terms on the real batch (D
+    step)."""
+    terms = [objective.Term("mutual_information", self.information_term, self.q_steps,
+                            self.q_trained_in())]
+    if self.lambda_iic:
+      terms.append(objective.Term("invariance", self.invariance_term, ("d",)))
+    if self.lambda_equivariance:
+      terms.append(objective.Term("equivariance", self.equivariance_term, ("d",)))
+    return terms
 
   def information_terms(self, codes, q_outputs):
     """L_I per example for the categorical and for the continuous codes.
@@ -207,9 +218,10 @@ class InfoGAN(GAN):
           [spec.codes[i].entropy() for i in indices])
     return bound(spec.categorical), bound(spec.continuous)
 
-  def code_terms(self, codes, q_outputs):
-    """-lambda_cat L_I(cat) - lambda_cont L_I(cont) per example, and the L_I report."""
-    mi_cat, mi_cont = self.information_terms(codes, q_outputs)
+  def information_term(self, play):
+    """-lambda_cat L_I(cat) - lambda_cont L_I(cont) per example on the generated batch (Eq.
+    6), and the L_I report."""
+    mi_cat, mi_cont = self.information_terms(play.codes, play.fake_aux)
     penalty = -self.lambda_cat * mi_cat - self.lambda_cont * mi_cont
     report = {"mi_cat": mi_cat, "mi_cont": mi_cont}
     if self.latent_spec.categorical:
@@ -217,28 +229,18 @@ class InfoGAN(GAN):
       report["mi_cat_bound"] = tf.fill(tf.shape(mi_cat), h)
     return penalty, report
 
-  def real_terms(self, data, real_q):
-    """-lambda_iic I(c; c') + lambda_equivariance E per example on the real batch (module
-    docstring), and the report {"iic": I(c; c') in nats, summed over the categorical codes;
-    "equivariance": E}, each term only when its weight is > 0.
-
-    Each term's transformed copies pass D's body and Q head in training mode as a batch of
-    their own (like the real and the fake batches); IIC's joint P is that of the global batch.
-    """
-    penalty, report = super().real_terms(data, real_q)
-    if self.lambda_iic:
-      iic_penalty, iic_report = self.invariance_terms(data, real_q)
-      penalty, report = penalty + iic_penalty, dict(report, **iic_report)
-    if self.lambda_equivariance:
-      error = self.equivariance_error(data["image"], real_q)
-      penalty, report = penalty + self.lambda_equivariance * error, dict(
-          report, equivariance=error)
-    return penalty, report
+  def equivariance_term(self, play):
+    """lambda_equivariance E per example on the real batch (module docstring) and
+    {"equivariance": E}."""
+    error = self.equivariance_error(play.data["image"], play.real_aux)
+    return self.lambda_equivariance * error, {"equivariance": error}
 
   def equivariance_error(self, images, real_q):
     """`losses.code_equivariance` [batch] of the tied codes on images [batch, H, W, C], whose
     Q output is real_q [batch, q_dim]: each image is moved by factor amounts drawn from
-    U(-1, 1) units (from the model's seed generator, for the global batch)."""
+    U(-1, 1) units (from the model's seed generator, for the global batch).
+
+    The moved copies pass D's body and Q head in training mode as a batch of their own."""
     columns = [j for j, _ in self.tied_factors]
     factors = [n for _, n in self.tied_factors]
     shifts = self.sample_global(
@@ -251,10 +253,18 @@ class InfoGAN(GAN):
                             axis=1)
     return losses.code_equivariance(means, means_other, shifts)
 
-  def invariance_terms(self, data, real_q):
-    """-lambda_iic I(c; c') per example on the real batch and {"iic": I(c; c')}."""
-    batch = tf.shape(data["image"])[0]
-    other_q = self.discriminator.q(self.transformed(data["image"]), training=True)
+  def invariance_term(self, play):
+    """-lambda_iic I(c; c') per example on the real batch and {"iic": I(c; c') in nats,
+    summed over the categorical codes}.
+
+    The transformed copies (`augment.sample_affine`, from the model's seed generator) pass
+    D's body and Q head in training mode as a batch of their own; IIC's joint P is that of
+    the global batch."""
+    images, real_q = play.data["image"], play.real_aux
+    batch = tf.shape(images)[0]
+    transformed = augment.affine_warp(images,
+                                      self.sample_global(augment.sample_affine, batch))
+    other_q = self.discriminator.q(transformed, training=True)
     spec = self.latent_spec
     dists = posterior.q_distributions(spec, real_q)
     others = posterior.q_distributions(spec, other_q)

@@ -16,12 +16,13 @@ with a fresh optimizer, which is what their re-initialisation gives. The switch 
 training phase (`TwoPlayerModel.training_phase`): `fit` traces the step again at
 ``cr_start_step``, so no tf.cond holds G's synchronised batch norm under a strategy. Per
 iteration their order is H step, D/Q step, G steps; here D/Q step, H step, G steps
-(`GAN.train_step`).
+(`GAN.train_step` steps further players between D and G).
 H's optimizer is a copy of D's settings (theirs: both Adam 2e-3, beta_1 0.5).
 """
 
 import dataclasses
 
+import keras
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
@@ -29,6 +30,7 @@ from tfgan_info import latents as latents_lib
 from tfgan_info import losses
 from tfgan_info import networks
 from tfgan_info import params as P
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.infogan import InfoGAN, InfoGANParams
 
@@ -80,9 +82,14 @@ class InfoGANCR(InfoGAN):
     return dict(super().model_kwargs(config), pair_classifier=h)
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
-    """D's and G's optimizers; H's is a fresh copy of D's settings."""
+    """D's and G's optimizers; H's is a fresh copy of D's settings (a learning-rate schedule
+    is shared as the object itself: it may read the model's step counter)."""
     super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
-    self.h_optimizer = type(d_optimizer).from_config(d_optimizer.get_config())
+    settings = d_optimizer.get_config()
+    schedule = getattr(d_optimizer, "_learning_rate", None)
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+      settings["learning_rate"] = schedule
+    self.h_optimizer = type(d_optimizer).from_config(settings)
 
   def tracked_names(self):
     return super().tracked_names() + ("cr_loss", "cr_accuracy")
@@ -106,27 +113,28 @@ class InfoGANCR(InfoGAN):
                       self.generate(noise, codes_b, training=True)], axis=-1)
     return self.pair_classifier(pair, training=True), shared
 
-  def auxiliary_steps(self, data):
-    """H's step on L_c (`losses.contrastive_regularizer_loss`) from ``cr_start_step`` on;
-    report {"cr_loss", "cr_accuracy"} (zeros before it, when H is not stepped at all: its
-    Adam step count stays 0, so its first update has the bias correction of a fresh start)."""
-    batch = tf.shape(data["image"])[0]
-    if not self.phase:
-      zeros = tf.zeros([batch])
-      return {"cr_loss": zeros, "cr_accuracy": zeros}
+  def objective_terms(self):
+    """InfoGAN's terms; from ``cr_start_step`` on also H's step on L_c
+    (`classifier_term`) and G's lambda_cr L_c (`contrastive_term`). Before it H is not
+    stepped at all: its Adam step count stays 0, so its first update has the bias correction
+    of a fresh start."""
+    terms = super().objective_terms()
+    if self.phase:
+      terms.append(objective.Term("pair_classifier", self.classifier_term, ("h",)))
+      if self.lambda_cr:
+        terms.append(objective.Term("contrastive", self.contrastive_term, ("g",)))
+    return terms
 
-    def loss_fn():
-      logits, shared = self.pair_logits(batch)
-      correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), shared),
-                        tf.float32)
-      loss = losses.contrastive_regularizer_loss(logits, shared)
-      return loss, None, {"cr_loss": loss, "cr_accuracy": correct}
-    return self.apply_step(loss_fn, "h")
+  def classifier_term(self, play):
+    """H's L_c (`losses.contrastive_regularizer_loss`) per example on a fresh batch of
+    pairs, and {"cr_loss", "cr_accuracy"}."""
+    logits, shared = self.pair_logits(play.batch)
+    correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), shared),
+                      tf.float32)
+    loss = losses.contrastive_regularizer_loss(logits, shared)
+    return loss, {"cr_loss": loss, "cr_accuracy": correct}
 
-  def generator_terms(self, data, codes, fake):
-    """InfoGAN's G loss + lambda_cr L_c on a fresh batch of pairs (from cr_start_step)."""
-    loss, report = super().generator_terms(data, codes, fake)
-    if not (self.lambda_cr and self.phase):
-      return loss, report
-    cr = losses.contrastive_regularizer_loss(*self.pair_logits(tf.shape(fake)[0]))
-    return loss + self.lambda_cr * cr, report
+  def contrastive_term(self, play):
+    """lambda_cr L_c per example on a fresh batch of pairs (Eq. 3), in G's step."""
+    cr = losses.contrastive_regularizer_loss(*self.pair_logits(tf.shape(play.fake)[0]))
+    return self.lambda_cr * cr, {}

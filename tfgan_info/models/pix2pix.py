@@ -20,7 +20,6 @@ One train_step is the reference code's: G runs forward once (in training mode: d
 batch statistics); D takes one step on (x, y) and (x, G(x)) with D's loss halved ("we divide
 the objective by 2 while optimizing D, which slows down the rate at which D learns relative to
 G", Sec. 3.3); then G takes one step through the same forward pass, scored by the updated D.
-D's optimizer counts the training steps.
 
 The data are pairs {"input", "target", "label"} from a paired dataset (`data.paired`), split
 by --direction; the served ``translate`` runs G in inference mode (no dropout, moving
@@ -93,13 +92,6 @@ class Pix2Pix(TwoPlayerModel):
     self.lambda_l1 = float(lambda_l1)
     self.lambda_gan = float(lambda_gan)
     self.direction = direction
-
-  @property
-  def step_optimizer(self):
-    """G's optimizer: G is updated on every train_step, D not in the L1-only baseline
-    (lambda_gan = 0), so G's iterations count the training steps (checkpoints, the end of
-    training, the export's step) in both modes."""
-    return self.g_optimizer
 
   # -- the registration's interface (docs/design.md, "Adding a model") -------------------
   @classmethod
@@ -226,22 +218,24 @@ class Pix2Pix(TwoPlayerModel):
     trained, and its report (d_loss, d_real, d_fake) is 0."""
     inputs = tf.convert_to_tensor(data["input"], tf.float32)
     targets = tf.convert_to_tensor(data["target"], tf.float32)
-    with tf.GradientTape(watch_accessed_variables=False) as tape:
+    tape = tf.GradientTape(watch_accessed_variables=False)
+    with tape:
       tape.watch([v.value for v in self.player_variables("g")])  # the tf.Variables
       outputs = self.generator(inputs, training=True)
-      detached = tf.stop_gradient(outputs)
+    detached = tf.stop_gradient(outputs)
 
-      def d_loss_fn():
-        per_example, d_report = self.discriminator_terms(inputs, targets, detached)
-        return per_example, None, d_report
+    def d_loss_fn():
+      per_example, d_report = self.discriminator_terms(inputs, targets, detached)
+      return per_example, None, d_report
 
-      if self.lambda_gan:
-        report = self.apply_step(d_loss_fn, "d")
-      else:
-        zeros = tf.zeros([tf.shape(inputs)[0]])
-        report = {"d_loss": zeros, "d_real": zeros, "d_fake": zeros}
+    def g_loss_fn():
       per_example, g_report = self.generator_terms(inputs, targets, outputs)
-      loss = self.total_loss(per_example, None, "g")
-    self.update_player(tape, loss, "g")
-    report.update(g_report)
-    return self.update_trackers(report)
+      return per_example, None, g_report
+
+    if self.lambda_gan:
+      report = self.apply_step(d_loss_fn, "d")
+    else:
+      zeros = tf.zeros([tf.shape(inputs)[0]])
+      report = {"d_loss": zeros, "d_real": zeros, "d_fake": zeros}
+    report.update(self.apply_step(g_loss_fn, "g", tape=tape))
+    return self.end_step(report)

@@ -17,7 +17,7 @@ generated images only when there are no labels at all, so with labels only G lea
 L_IS^2 there (``q_ss_on_fakes=False``, which needs q_step "d"). BUILD.md measures both.
 
 Beyond the paper, opt-in (``lambda_iic`` > 0, q_step "d"): InfoGAN's invariance term on the
-real batch, labelled or not, for Q_ss (`InfoGAN.real_terms`): the unlabelled images then teach
+real batch, labelled or not, for Q_ss (`InfoGAN.invariance_term`): the unlabelled images then teach
 Q_ss that a digit stays a digit under small rotations, shears, rescalings and shifts, and the
 few labels name the clusters.
 """
@@ -31,6 +31,7 @@ from tfgan_info import losses
 from tfgan_info import params as P
 from tfgan_info import posterior
 from tfgan_info import signatures as sig
+from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
 from tfgan_info.models.infogan import Q_STEPS, InfoGAN, lambda_iic_field
@@ -53,9 +54,6 @@ class SSInfoGANParams(GANParams):
   # The labelled subset and how often a step's real batch comes from it.
   num_labeled: int = P.field(
       132, "Size of the class-balanced labelled subset (chosen by --seed).", lower=1)
-  labeled_fraction: float = P.field(
-      0.0, "Labelled share of the training split; > 0 overrides --num_labeled.", lower=0.0,
-      upper=1.0)
   unlabeled_prob: float = P.field(
       -1.0, "Final probability that a step's real batch is unlabelled (-1: the unlabelled "
       "share of the data, as the reference code).", upper=1.0)
@@ -109,8 +107,7 @@ class SSInfoGAN(InfoGAN):
     return dict(GAN.network_options(config, spec), q_dim=(widths[0], sum(widths[1:])))
 
   # Parameters of the labelled stream (`train_batches`), not of the constructor.
-  PIPELINE_PARAMS = ("num_labeled", "labeled_fraction", "unlabeled_prob",
-                     "unlabeled_prob_ramp_steps")
+  PIPELINE_PARAMS = ("num_labeled", "unlabeled_prob", "unlabeled_prob_ramp_steps")
 
   @classmethod
   def model_kwargs(cls, config):
@@ -125,7 +122,7 @@ class SSInfoGAN(InfoGAN):
     of the seeded stream."""
     dc, p = config.data, config.params
     batches, _ = data_lib.semi_supervised_pipeline(
-        ds, dc.batch_size, p.num_labeled, p.labeled_fraction, seed=config.runtime.seed,
+        ds, dc.batch_size, p.num_labeled, seed=config.runtime.seed,
         unlabeled_prob=None if p.unlabeled_prob < 0 else p.unlabeled_prob,
         ramp_steps=p.unlabeled_prob_ramp_steps, cache=dc.cache,
         shuffle_buffer=dc.shuffle_buffer)
@@ -160,30 +157,41 @@ class SSInfoGAN(InfoGAN):
     names = GAN.tracked_names(self) + ("mi_ss", "mi_us", "ss_real_ll", "labeled")
     return names + (("iic",) if self.lambda_iic else ())
 
-  def code_terms(self, codes, q_outputs):
-    """-lambda_2 L_IS^2 - lambda_1 L_I(us) per example on generated images, and the report.
+  def objective_terms(self):
+    """The information term (L_IS^2 and L_I(us) on generated images), the supervised term
+    L_IS^1 on the labelled real images, both where Q learns (`InfoGAN.q_steps`; L_IS^1 in
+    the step that trains Q), then InfoGAN's invariance term when lambda_iic > 0."""
+    terms = [objective.Term("mutual_information", self.information_term, self.q_steps,
+                            self.q_trained_in()),
+             objective.Term("supervised", self.supervised_term, (self.q_step,),
+                            self.q_trained_in())]
+    if self.lambda_iic:
+      terms.append(objective.Term("invariance", self.invariance_term, ("d",)))
+    return terms
 
-    Args:
-      codes: [batch, code_dim] codes fed to G.
-      q_outputs: [batch, q_dim] Q output ([Q_ss | Q_us]) on G(z, c).
-    """
+  def information_term(self, play):
+    """-lambda_2 L_IS^2 - lambda_1 L_I(us) per example on the generated batch, and the
+    report; in the D step without L_IS^2 when q_ss_on_fakes is false (the reference code:
+    then only G's step learns from it)."""
     spec = self.latent_spec
-    parts, dists = spec.split_codes(codes), posterior.q_distributions(spec, q_outputs)
+    parts = spec.split_codes(play.codes)
+    dists = posterior.q_distributions(spec, play.fake_aux)
     entropies = spec.entropies()
     mi_ss = losses.mutual_information_lower_bound([parts[0]], [dists[0]], [entropies[0]])
     if len(parts) > 1:
       mi_us = losses.mutual_information_lower_bound(parts[1:], dists[1:], entropies[1:])
     else:
       mi_us = tf.zeros_like(mi_ss)
-    return -self.lambda_ss * mi_ss - self.lambda_us * mi_us, {"mi_ss": mi_ss, "mi_us": mi_us}
+    report = {"mi_ss": mi_ss, "mi_us": mi_us}
+    if play.step == "d" and not self.q_ss_on_fakes:
+      return -self.lambda_us * mi_us, report
+    return -self.lambda_ss * mi_ss - self.lambda_us * mi_us, report
 
-  def discriminator_code_terms(self, codes, q_outputs):
-    """`code_terms` in the D step; without L_IS^2 when q_ss_on_fakes is false (the reference
-    code: then only G's step learns from it)."""
-    penalty, report = self.code_terms(codes, q_outputs)
-    if not self.q_ss_on_fakes:  # computed without L_IS^2, so no gradient of it remains
-      penalty = -self.lambda_us * report["mi_us"]
-    return penalty, report
+  def supervised_term(self, play):
+    """-lambda_2 L_IS^1 per example (`supervised_terms`), from the Q output the step
+    computed on the real batch (the D step's), or with q_step "g" from a pass of Q over it
+    (G's step sees no real images otherwise)."""
+    return self.supervised_terms(play.data, play.real_aux)
 
   def supervised_terms(self, data, q_real=None):
     """-lambda_2 L_IS^1 per example: log Q_ss(y | x) of labelled real images.
@@ -204,21 +212,3 @@ class SSInfoGAN(InfoGAN):
     labeled = tf.cast(data["labeled"], tf.float32)
     log_likelihood = q_ss.log_prob(labels) * labeled
     return -self.lambda_ss * log_likelihood, {"ss_real_ll": log_likelihood, "labeled": labeled}
-
-  def real_terms(self, data, real_q):
-    """With q_step "d": -lambda_2 L_IS^1 from the Q output the D step computed on the real
-    batch, plus InfoGAN's -lambda_iic I(c_ss; c_ss') when lambda_iic > 0; per example
-    [batch], and the report of both."""
-    penalty, report = self.supervised_terms(data, real_q)
-    invariance, invariance_report = super().real_terms(data, real_q)
-    return penalty + invariance, {**report, **invariance_report}
-
-  def generator_terms(self, data, codes, fake):
-    """With q_step "g": the G step runs Q on the real batch for L_IS^1 (G's step sees no real
-    images otherwise)."""
-    loss, report = super().generator_terms(data, codes, fake)
-    if not self.q_in_discriminator_step:
-      penalty, supervised = self.supervised_terms(data)
-      report.update(supervised)
-      loss += penalty
-    return loss, report

@@ -64,7 +64,7 @@ def _policy(name: str):
 
 def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
                        num_classes: int = 0, width: int = 0, generator_policy: str = "",
-                       discriminator_policy: str = ""):
+                       discriminator_policy: str = "", discriminator_options=None):
   """Builds (generator, discriminator) of a named architecture.
 
   Args:
@@ -82,10 +82,12 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
     generator_policy: a dtype policy for G alone (e.g. "float32" while D is built under
       mixed_bfloat16: --float32_network); "": the current one.
     discriminator_policy: the same for D, body and heads.
+    discriminator_options: further keyword arguments of the architecture's
+      build_discriminator (e.g. {"normalize": False}: dcgan's D without batch norm).
 
   Raises:
-    ValueError: if the architecture is unknown, does not fit the image shape or has fixed
-      widths and ``width`` > 0.
+    ValueError: if the architecture is unknown, does not fit the image shape, has fixed
+      widths and ``width`` > 0, or its D takes no such option.
   """
   if architecture not in ARCHITECTURES:
     raise ValueError(
@@ -100,8 +102,13 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
                                               image_shape)
     else:
       generator = build_generator(input_dim, image_shape)
+  options = dict(discriminator_options or {})
+  unknown = set(options) - set(inspect.signature(module.build_discriminator).parameters)
+  if unknown:
+    raise ValueError(f"Architecture {architecture!r}'s discriminator takes no option "
+                     f"{sorted(unknown)}")
   with _policy(discriminator_policy):
-    discriminator = build_discriminator(image_shape, q_dim, num_classes)
+    discriminator = build_discriminator(image_shape, q_dim, num_classes, **options)
   return generator, discriminator
 
 

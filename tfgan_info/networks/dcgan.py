@@ -54,13 +54,16 @@ def resolution_plan(image_shape):
   return start, int(round(math.log2(h // start)))
 
 
-def _strided_features(inputs, n_down: int, width: int):
-  """D's body: max(n_down, MIN_CONVS) strided 4x4 convs (width, 2 width, ...), BN after the
-  first, LeakyReLU; flattened."""
+def strided_features(inputs, n_down: int, width: int, normalize: bool = True):
+  """D's body: max(n_down, MIN_CONVS) strided 4x4 convs (width, 2 width, ...), BN after each
+  but the first (with ``normalize``; without, every conv has a bias: a WGAN-GP critic, whose
+  gradient penalty is per example, Gulrajani et al. 2017, Sec. 4), LeakyReLU; flattened."""
   x = inputs
   for i in range(max(n_down, MIN_CONVS)):
-    x = layers.Conv2D(width * 2 ** i, KERNEL, strides=2, padding="same", use_bias=i == 0)(x)
-    if i:
+    normalized = normalize and i > 0
+    x = layers.Conv2D(width * 2 ** i, KERNEL, strides=2, padding="same",
+                      use_bias=not normalized)(x)
+    if normalized:
       x = batch_norm()(x)
     x = layers.LeakyReLU(LEAK)(x)
   return layers.Flatten()(x)
@@ -92,28 +95,34 @@ def build_generator(input_dim: int, image_shape=(28, 28, 1), width: int = 64,
 
 
 def build_discriminator(image_shape=(28, 28, 1), q_dim: int = 0, num_classes: int = 0,
-                        width: int = 64, name="discriminator"):
-  """D body (strided convs, flattened) + heads (see `discriminator.heads`).
+                        width: int = 64, normalize: bool = True, name="discriminator"):
+  """D body (strided convs, flattened; batch norm with ``normalize``) + heads (see
+  `discriminator.heads`).
 
   Returns:
     `Discriminator` mapping images [batch, *image_shape] to (logits [batch, 1], q or None).
   """
   _, n_down = resolution_plan(image_shape)
   inputs = keras.Input(tuple(image_shape), name="image")
-  body = keras.Model(inputs, _strided_features(inputs, n_down, width), name="body")
+  body = keras.Model(inputs, strided_features(inputs, n_down, width, normalize), name="body")
   return Discriminator(body, *heads(body.output_shape[-1], q_dim, num_classes, leak=LEAK),
                        name=name)
 
 
 def build_encoder(image_shape=(28, 28, 1), latent_dim: int = 64, width: int = 64,
-                  name="encoder"):
-  """AGE encoder e: images [batch, *image_shape] -> codes [batch, latent_dim], unit norm.
+                  unit_norm: bool = True, name="encoder"):
+  """Encoder e: images [batch, *image_shape] -> codes [batch, latent_dim].
 
   The strided-conv body of `build_discriminator` (BN except on the input layer, LeakyReLU),
-  flattened, then Dense(latent_dim) and L2 normalisation onto S^(latent_dim - 1).
+  flattened, then Dense(latent_dim) and, with ``unit_norm``, L2 normalisation onto
+  S^(latent_dim - 1) (AGE's encoder); without, the linear map is the output (a BiGAN
+  encoder into the prior's space).
   """
   _, n_down = resolution_plan(image_shape)
   inputs = keras.Input(tuple(image_shape), name="image")
-  x = layers.Dense(latent_dim)(_strided_features(inputs, n_down, width))
-  outputs = layers.UnitNormalization(axis=-1, dtype="float32")(x)
+  x = layers.Dense(latent_dim)(strided_features(inputs, n_down, width))
+  if unit_norm:
+    outputs = layers.UnitNormalization(axis=-1, dtype="float32")(x)
+  else:
+    outputs = layers.Activation("linear", dtype="float32")(x)
   return keras.Model(inputs, outputs, name=name)
