@@ -7,6 +7,7 @@ model.
 
 from tfgan_info.models import registry
 from tfgan_info.models.age import AGE
+from tfgan_info.models.ali import ALI
 from tfgan_info.models.conditional_gan import ConditionalGAN
 from tfgan_info.models.gan import GAN
 from tfgan_info.models.infogan import InfoGAN
