@@ -136,6 +136,24 @@ class CheckpointsTest(tf.test.TestCase):
       checkpoints.init_source(self.prefix(30))
     self.assertEqual(checkpoints.init_source(self.prefix(10)), (self.prefix(10), None))
 
+  def test_init_from_refuses_a_source_without_the_global_step(self):
+    # An earlier package's checkpoint holds the weights but no step counter: a run started
+    # from it would count its steps from 0.
+    def model(with_step):
+      m = tf.Module()
+      m.w = tf.Variable(np.ones([3], np.float32))
+      if with_step:
+        m.global_step = tf.Variable(7, dtype=tf.int64)
+      return m
+    old = tf.train.Checkpoint(model=model(False)).write(os.path.join(self.get_temp_dir(), "old"))
+    new = tf.train.Checkpoint(model=model(True)).write(os.path.join(self.get_temp_dir(), "new"))
+    target = tf.train.Checkpoint(model=model(True))
+    with self.assertRaisesRegex(ValueError, r"--init_from: .*old was written by an earlier "
+                                r"tfgan_info \(it holds no global step"):
+      checkpoints.init_from(target, old)
+    self.assertEqual(checkpoints.init_from(target, new), ([], []))
+    self.assertEqual(int(target.model.global_step), 7)
+
   def test_remove_unlisted_removes_a_failed_saves_files_only(self):
     partial = self.prefix(40)
     for suffix in (".index", ".data-00000-of-00001"):

@@ -73,6 +73,19 @@ class TrainLibTest(tf.test.TestCase):
     constant.d_optimizer.iterations.assign(100)
     self.assertAllClose(constant.d_optimizer.learning_rate, 2e-4)
 
+  def test_k_batches_per_step_are_the_k_next_batches_of_the_stream(self):
+    # WGAN-GP's 5 critic steps each take their own real batch: the stream of k = 1, stacked.
+    plain = testutil.tiny_dcgan_config("")
+    stacked = plain.replace(model=dict(model="wgan_gp"), params=dict(discriminator_steps=3))
+    first = [b["image"].numpy() for b in train_lib.train_dataset(plain).take(6)]
+    batches = [b["image"].numpy() for b in train_lib.train_dataset(stacked).take(2)]
+    self.assertEqual(batches[0].shape, (plain.data.batch_size, 3, 28, 28, 1))
+    for step in range(2):
+      for i in range(3):
+        self.assertAllEqual(batches[step][:, i], first[3 * step + i])
+    resumed = next(iter(train_lib.train_dataset(stacked, start_step=1)))["image"].numpy()
+    self.assertAllEqual(resumed, batches[1])
+
   def test_xla_on_cpu_false_compiles_only_where_a_gpu_is_visible(self):
     config = testutil.tiny_config("", jit_compile=True)
     on = config.replace(runtime={"xla_on_cpu": True})

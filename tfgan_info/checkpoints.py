@@ -19,6 +19,8 @@ from google.protobuf import text_format
 from tfgan_info import console
 from tfgan_info import disk
 
+# The checkpoint value of the model's training-step counter (`TwoPlayerModel.global_step`).
+GLOBAL_STEP = "model/global_step/.ATTRIBUTES/VARIABLE_VALUE"
 # Where `resume_point` moves the unreadable checkpoints of a run's checkpoint folder.
 UNREADABLE_DIR = "unreadable"
 
@@ -255,7 +257,8 @@ def init_from(checkpoint: tf.train.Checkpoint, source: str):
 
   Raises:
     ValueError: if ``source`` holds none of the model's network weights (another kind of
-      run), or a value of another shape (another architecture).
+      run), no global step (an earlier package's run), or a value of another shape
+      (another architecture).
   """
   bookkeeping = {"_CHECKPOINTABLE_OBJECT_GRAPH", "save_counter/.ATTRIBUTES/VARIABLE_VALUE"}
 
@@ -268,9 +271,13 @@ def init_from(checkpoint: tf.train.Checkpoint, source: str):
   finally:
     shutil.rmtree(scratch, ignore_errors=True)
   theirs = names(source)
-  weights = {name for name in own if name.startswith("model/")}
+  weights = {name for name in own if name.startswith("model/") and name != GLOBAL_STEP}
   if not weights & theirs:
     raise ValueError(f"--init_from: {source} holds none of this model's weights")
+  if GLOBAL_STEP in own and GLOBAL_STEP not in theirs:
+    raise ValueError(f"--init_from: {source} was written by an earlier tfgan_info (it holds "
+                     "no global step, so the run would restart its step count): train the "
+                     "source again")
   try:
     checkpoint.restore(source).expect_partial()
   except ValueError as e:  # a shape mismatch names the value

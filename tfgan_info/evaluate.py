@@ -145,9 +145,9 @@ def representation_fn(loaded):
   """The export's codes as a representation of observations, for the disentanglement metrics.
 
   Returns:
-    A function uint8 images [N, H, W, C] in [0, 255] -> float [N, D]: AGE's ``encode`` codes,
-    or ``infer_codes``' continuous means followed by its categorical probabilities; None if
-    the export has neither endpoint.
+    A function uint8 images [N, H, W, C] in [0, 255] -> float [N, D]: an encoder's
+    ``encode`` codes (AGE, ALI), or ``infer_codes``' continuous means followed by its
+    categorical probabilities; None if the export has neither endpoint.
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top

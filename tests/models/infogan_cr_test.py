@@ -67,6 +67,9 @@ class InfoGANCRTest(tf.test.TestCase, parameterized.TestCase):
     logs = model.fit(batches(8), epochs=1, verbose=0).history  # steps 0 and 1
     self.assertEqual(int(model.h_optimizer.iterations), 1)  # stepped in step 1 only
     self.assertGreater(logs["cr_loss"][-1], 0.0)
+    # Step 0 counts as 0 (the window means assume every tracker is fed on every step).
+    self.assertEqual(float(model.trackers["cr_loss"].count),
+                     float(model.trackers["d_loss"].count))
 
   def test_one_step_reports(self):
     # (XLA: compiles too, with its tf.cond; 98 s on a loaded 2-core CPU, so not run here.)

@@ -277,5 +277,5 @@ class AGE(TwoPlayerModel):
     for _ in range(self.generator_steps):
       z, _ = self.sample_latents(batch)
       report.update(self.apply_step(lambda z=z: self.generator_terms(z), "g"))
-    return self.end_step(report)
+    return self.end_step(report, batch)
 

@@ -251,10 +251,11 @@ class TwoPlayerModel(keras.Model):
     self.update_player(tape, loss, player)
     return report
 
-  def end_step(self, report) -> Dict[str, tf.Tensor]:
-    """Ends a train_step: adds one to ``global_step`` and returns `update_trackers`(report)."""
+  def end_step(self, report, batch_size) -> Dict[str, tf.Tensor]:
+    """Ends a train_step of ``batch_size`` examples: adds one to ``global_step`` and returns
+    `update_trackers`(report, batch_size)."""
     self.global_step.assign_add(1)
-    return self.update_trackers(report)
+    return self.update_trackers(report, batch_size)
 
   def total_loss(self, per_example, extra, player: str):
     """The loss ``player``'s optimizer minimises: mean(per_example) over the global batch +
@@ -272,9 +273,12 @@ class TwoPlayerModel(keras.Model):
     grads = tape.gradient(loss, variables)
     self.optimizers[player].apply_gradients(zip(grads, variables))
 
-  def update_trackers(self, report):
-    """Feeds the reported values to the trackers and returns their results (a tracker
-    whose name the report lacks keeps its mean).
+  def update_trackers(self, report, batch_size=None):
+    """Feeds the reported values to the trackers and returns their results.
+
+    A tracked name the report lacks (a term that is off in the current training phase)
+    counts as 0 for each of ``batch_size`` examples: the window means of
+    `callbacks.WindowMeans` assume every tracker is fed on every step.
 
     On a multi-worker cluster each result has shape [1] instead of []: Keras 3.15 averages
     fit's logs across workers with strategy.reduce("MEAN", value, axis=0), which fails on a
@@ -282,8 +286,12 @@ class TwoPlayerModel(keras.Model):
     for shape [1].
     """
     for name, tracker in self.trackers.items():
-      if name in report:  # a term off in this phase reports nothing
+      if name in report:
         tracker.update_state(report[name])
+      elif batch_size is not None:
+        tracker.update_state(tf.zeros([batch_size]))
+      else:
+        raise KeyError(f"The step reported no {name!r}")
     results = {name: tracker.result() for name, tracker in self.trackers.items()}
     if distribute.in_multi_worker_mode():
       results = {name: tf.reshape(value, [1]) for name, value in results.items()}

@@ -36,9 +36,9 @@ class GANParams:
   generator_loss: str = P.field("non_saturating", "Generator objective.",
                                 choices=lambda: sorted(losses.GENERATOR_LOSSES))
   reuse_fakes: bool = P.field(
-      False, "One generator forward pass per train step: the G step reuses the D step's "
-      "generated batch and latents (as the PyTorch DCGAN example) instead of drawing its own; "
-      "G's batch-norm statistics then move once per step.")
+      False, "The first G step reuses the last D step's generated batch and latents, from the "
+      "same forward pass (as the PyTorch DCGAN example), instead of drawing its own; with one "
+      "D and one G step, G runs forward once per train step.")
   augment_d: bool = P.field(
       False, "Differentiable random affine transforms (rotation, shear, scale, shift; "
       "tfgan_info/augment.py) of every image D sees, real and generated, in both steps (as "
@@ -113,8 +113,9 @@ class GAN(TwoPlayerModel):
 
   @classmethod
   def batches_per_step(cls, config) -> int:
-    """``discriminator_steps``: each D step takes its own real batch."""
-    return config.params.discriminator_steps
+    """``discriminator_steps`` (1 for a model whose parameters lack it): each D step takes
+    its own real batch."""
+    return getattr(config.params, "discriminator_steps", 1)
 
   @classmethod
   def from_config(cls, config):
@@ -194,7 +195,9 @@ class GAN(TwoPlayerModel):
 
   def objective_terms(self) -> List[objective.Term]:
     """The terms added to the adversarial losses (none for a plain GAN). Read when a step is
-    traced, so a model may return other terms in another `training_phase`."""
+    traced, so a model may return other terms in another `training_phase`; the variables a
+    term trains must be its step's from phase 0 on (`build_optimizers` builds each
+    optimizer's slots once)."""
     return []
 
   def discriminator_variables(self):
@@ -323,4 +326,4 @@ class GAN(TwoPlayerModel):
       report.update(self._further_step(last, player))
     for _ in range(g_steps):
       report.update(self._step(last, "g"))
-    return self.end_step(report)
+    return self.end_step(report, tf.shape(last["image"])[0])

@@ -83,13 +83,18 @@ class InfoGANCR(InfoGAN):
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
     """D's and G's optimizers; H's is a fresh copy of D's settings (a learning-rate schedule
-    is shared as the object itself: it may read the model's step counter)."""
+    is shared as the object itself: it reads the model's step counter; under loss scaling
+    the copy is of the inner optimizer, wrapped again)."""
     super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
-    settings = d_optimizer.get_config()
-    schedule = getattr(d_optimizer, "_learning_rate", None)
+    inner = getattr(d_optimizer, "inner_optimizer", d_optimizer)
+    settings = inner.get_config()
+    schedule = getattr(inner, "_learning_rate", None)
     if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
       settings["learning_rate"] = schedule
-    self.h_optimizer = type(d_optimizer).from_config(settings)
+    h_optimizer = type(inner).from_config(settings)
+    if inner is not d_optimizer:
+      h_optimizer = keras.optimizers.LossScaleOptimizer(h_optimizer)
+    self.h_optimizer = h_optimizer
 
   def tracked_names(self):
     return super().tracked_names() + ("cr_loss", "cr_accuracy")

@@ -238,4 +238,4 @@ class Pix2Pix(TwoPlayerModel):
       zeros = tf.zeros([tf.shape(inputs)[0]])
       report = {"d_loss": zeros, "d_real": zeros, "d_fake": zeros}
     report.update(self.apply_step(g_loss_fn, "g", tape=tape))
-    return self.end_step(report)
+    return self.end_step(report, tf.shape(inputs)[0])

@@ -22,6 +22,7 @@ from tfgan_info import params as P
 from tfgan_info.models import objective
 from tfgan_info.models import registry
 from tfgan_info.models.gan import GAN, GANParams
+from tfgan_info.networks import normalization
 
 
 def critic_loss(real_scores, fake_scores):
@@ -81,8 +82,8 @@ class WGANGP(GAN):
     Others: see `GAN`; ``generator_loss`` must stay at its default (G minimises -D(G(z))).
 
   Raises:
-    ValueError: for a critic with batch norm, a codes-conditioned D, another generator loss
-      or a negative weight.
+    ValueError: for a critic with batch norm, --augment_d, another generator loss or a
+      negative weight.
   """
 
   summary_groups = {**GAN.summary_groups, "gradient_penalty": "critic",
@@ -95,9 +96,11 @@ class WGANGP(GAN):
                        "apply")
     if gradient_penalty_weight < 0:
       raise ValueError(f"gradient_penalty_weight must be >= 0, got {gradient_penalty_weight}")
-    if any("normalization" in type(layer).__name__.lower()
-           for layer in discriminator.body.layers):
+    if normalization.batch_norm_layers(discriminator):
       raise ValueError("A WGAN-GP critic has no batch norm (its penalty is per example)")
+    if kwargs.get("augment_d"):
+      raise ValueError("--augment_d does not apply to WGAN-GP: its penalty is taken at "
+                       "interpolates of the images themselves")
     self.gradient_penalty_weight = float(gradient_penalty_weight)
     super().__init__(generator, discriminator, latent_spec, **kwargs)
 

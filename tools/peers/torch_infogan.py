@@ -16,7 +16,7 @@ Modes: ``eager`` (float32), ``bf16`` (``torch.autocast("cpu", dtype=torch.bfloat
 ``compile`` (``torch.compile`` of G and D, float32; compiling the whole step fails on its
 two backward passes in torch 2.14); ``eager_fused`` and ``bf16_fused`` are the first two with
 ``torch.optim.Adam(fused=True)``, PyTorch's one-kernel Adam (its default is the multi-tensor
-``foreach`` implementation), as tfgan_info's --fused_adam.
+``foreach`` implementation), as tfgan_info's `optimizers.FusedAdam`.
 
 As a benchmark peer it runs as a child process of tools/benchmark.py: it reads a step count
 per line on stdin, runs that many steps on random MNIST-shaped batches in memory, and answers
