@@ -127,30 +127,41 @@ class LayeringTest(tf.test.TestCase):
                 if "sys.path" in line]
     self.assertEqual(bad, [])
 
-  def model_names_and_probes(self, files):
-    from tfgan_info.models import registry  # pylint: disable=g-import-not-at-top
-    names = set(registry.names())
-    out = []
+  def parsed(self, files):
+    """(path relative to the repository, AST node) of every node of each file."""
     for path in files:
       with open(path) as f:
         tree = ast.parse(f.read(), path)
       where = os.path.relpath(path, testutil.ROOT)
       for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and node.value in names:
-          out.append(f"{where}:{node.lineno} names model {node.value!r}")
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "hasattr" and "networks" not in where.split(os.sep)):
-          out.append(f"{where}:{node.lineno} calls hasattr")
+        yield where, node
+
+  def temp_module(self, text):
+    """A Python file holding ``text`` in the test's temporary folder: (path, its name
+    relative to the repository)."""
+    path = os.path.join(self.get_temp_dir(), "named.py")
+    with open(path, "w") as f:
+      f.write(text)
+    return path, os.path.relpath(path, testutil.ROOT)
+
+  def model_names_and_probes(self, files):
+    from tfgan_info.models import registry  # pylint: disable=g-import-not-at-top
+    names = set(registry.names())
+    out = []
+    for where, node in self.parsed(files):
+      if isinstance(node, ast.Constant) and node.value in names:
+        out.append(f"{where}:{node.lineno} names model {node.value!r}")
+      if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+          and node.func.id == "hasattr" and "networks" not in where.split(os.sep)):
+        out.append(f"{where}:{node.lineno} calls hasattr")
     return out
 
   def test_shared_modules_name_no_model(self):
     files = [p for part in SHARED for p in python_files(part)]
     self.assertGreater(len(files), 40)
     self.assertEqual(self.model_names_and_probes(files), [])
-    path = os.path.join(self.get_temp_dir(), "named.py")
-    with open(path, "w") as f:
-      f.write("def f(config, model):\n  return config.model == 'age' or hasattr(model, 'x')\n")
-    where = os.path.relpath(path, testutil.ROOT)
+    path, where = self.temp_module(
+        "def f(config, model):\n  return config.model == 'age' or hasattr(model, 'x')\n")
     self.assertCountEqual(self.model_names_and_probes([path]),
                           [f"{where}:2 names model 'age'", f"{where}:2 calls hasattr"])
 
@@ -161,30 +172,24 @@ class LayeringTest(tf.test.TestCase):
     from tfgan_info.models import registry  # pylint: disable=g-import-not-at-top
     names = [n.split("_") for n in registry.names() if n != "gan"]
     out = []
-    for path in files:
-      with open(path) as f:
-        tree = ast.parse(f.read(), path)
-      where = os.path.relpath(path, testutil.ROOT)
-      for node in ast.walk(tree):
-        ident = {ast.Name: "id", ast.Attribute: "attr", ast.arg: "arg", ast.keyword: "arg",
-                 ast.FunctionDef: "name", ast.ClassDef: "name"}.get(type(node))
-        value = getattr(node, ident, None) if ident else None
-        if not value:
-          continue
-        words = value.lower().split("_")
-        for name in names:
-          if any(words[i:i + len(name)] == name for i in range(len(words))):
-            out.append(f"{where}:{node.lineno} names model {'_'.join(name)} in {value}")
+    for where, node in self.parsed(files):
+      ident = {ast.Name: "id", ast.Attribute: "attr", ast.arg: "arg", ast.keyword: "arg",
+               ast.FunctionDef: "name", ast.ClassDef: "name"}.get(type(node))
+      value = getattr(node, ident, None) if ident else None
+      if not value:
+        continue
+      words = value.lower().split("_")
+      for name in names:
+        if any(words[i:i + len(name)] == name for i in range(len(words))):
+          out.append(f"{where}:{node.lineno} names model {'_'.join(name)} in {value}")
     return out
 
   def test_drivers_and_the_gan_base_name_no_model_in_identifiers(self):
     files = [p for part in MODEL_FREE for p in python_files(part)]
     self.assertGreater(len(files), 15)
     self.assertEqual(self.model_identifiers(files), [])
-    path = os.path.join(self.get_temp_dir(), "named.py")
-    with open(path, "w") as f:
-      f.write("def age_metrics(loaded, q_ss):\n  return loaded.infogan_cr_score\n")
-    where = os.path.relpath(path, testutil.ROOT)
+    path, where = self.temp_module(
+        "def age_metrics(loaded, q_ss):\n  return loaded.infogan_cr_score\n")
     self.assertCountEqual(self.model_identifiers([path]),
                           [f"{where}:1 names model age in age_metrics",
                            f"{where}:2 names model infogan in infogan_cr_score",

@@ -196,6 +196,13 @@ def pair_grid(images: np.ndarray, outputs: np.ndarray, pairs_per_row: int = 5) -
   return group_grid([images, outputs], pairs_per_row)
 
 
+def reconstruction_grid(reconstruct: Callable, real_images) -> np.ndarray:
+  """The "reconstructions" grid of a model with an encoder: pairs of columns, each real image
+  x of real_images [n, H, W, C] next to reconstruct(x) (`pair_grid`)."""
+  real = np.asarray(real_images, np.float32)
+  return pair_grid(real, np.asarray(reconstruct(real)))
+
+
 def group_grid(image_sets: Sequence[np.ndarray], groups_per_row: int = 3) -> np.ndarray:
   """Groups of columns, one image of each set side by side: e.g. a translation's input x |
   output G(x) | target y.

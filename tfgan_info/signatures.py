@@ -18,6 +18,31 @@ def images_spec(image_shape) -> tf.TensorSpec:
   return tf.TensorSpec((None,) + tuple(image_shape), tf.float32, name="images")
 
 
+def encoder_signatures(encode, reconstruct, image_shape):
+  """The endpoints of a model with an encoder (AGE's e, ALI's E), checked with `checked`.
+
+  Args:
+    encode: images [N, H, W, C] in [-1, 1], training=False -> codes [N, M].
+    reconstruct: images, training=False -> G(E(x)) [N, H, W, C].
+    image_shape: (H, W, C).
+
+  Returns:
+    {"encode": images -> {"codes"}, "reconstruct": images -> {"images"}}, tf.functions with
+    an input signature.
+  """
+  spec = images_spec(image_shape)
+
+  @tf.function(input_signature=[spec])
+  def encode_images(images):
+    return {"codes": encode(checked("encode", images=images)["images"], training=False)}
+
+  @tf.function(input_signature=[spec])
+  def reconstruct_images(images):
+    return {"images": reconstruct(checked("reconstruct", images=images)["images"],
+                                  training=False)}
+  return {"encode": encode_images, "reconstruct": reconstruct_images}
+
+
 def count_and_seed_specs():
   """The inputs of a ``sample`` endpoint: count (int32 scalar) and seed (int64 scalar)."""
   return [tf.TensorSpec([], tf.int32, name="count"), tf.TensorSpec([], tf.int64, name="seed")]

@@ -22,6 +22,36 @@ def make_gan(architecture="dcgan", noise_dim=16, seed=0, **kwargs):
   return model
 
 
+def frozen_affine_generator(scale: float, shift: float):
+  """G(z) = shift + scale z, not trained: p_g = N(shift, scale^2) for z ~ N(0, 1)."""
+  z = keras.Input((1,))
+  affine = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(scale),
+                              bias_initializer=keras.initializers.Constant(shift),
+                              trainable=False)
+  return keras.Model(z, affine(z))
+
+
+def train_d_alone(model, optimizer, steps: int, batch: int = 512, report: str = ""):
+  """``steps`` D steps of ``model`` (its own D-step loss, `GAN.step_loss`) on real batches
+  from N(0, 1), G untouched; returns, per step, the batch mean of ``report`` (or of D's
+  loss when empty)."""
+  variables = model.player_variables("d")
+  rng = np.random.default_rng(0)
+
+  @tf.function(autograph=False)  # plain Python control flow; autograph not needed
+  def d_step(real):
+    noise, codes = model.sample_latents(batch)
+    with tf.GradientTape() as tape:
+      fake = model.generate(noise, codes, training=True)
+      loss, values = loss_of(model, "d", {"image": real}, noise, codes, fake)
+      loss = tf.reduce_mean(loss)
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    return tf.reduce_mean(values[report]) if report else loss
+
+  return [float(d_step(tf.constant(rng.normal(size=(batch, 1)), tf.float32)))
+          for _ in range(steps)]
+
+
 class GANTest(tf.test.TestCase, parameterized.TestCase):
 
   @parameterized.product(architecture=["mlp", "dcgan", "infogan_mnist"],
@@ -143,30 +173,11 @@ class OptimalDiscriminatorTest(tf.test.TestCase):
 
   def test_discriminator_approaches_optimum(self):
     keras.utils.set_random_seed(0)
-    z = keras.Input((1,))
-    shift = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(0.5),
-                               bias_initializer=keras.initializers.Constant(1.0),
-                               trainable=False)
-    generator = keras.Model(z, shift(z))
+    generator = frozen_affine_generator(0.5, 1.0)
     # D* = p_data / (p_data + p_g) is a function of one example: no minibatch feature.
     d = mlp.build_discriminator((1,), minibatch_std=False)
     model = GAN(generator, d, latents.LatentSpec("", 1), seed=0)
-    optimizer = keras.optimizers.Adam(1e-3)
-    variables = model.player_variables("d")
-    batch, steps = 512, 1500
-
-    @tf.function(autograph=False)  # plain Python control flow; autograph not needed
-    def d_step(real):
-      noise, codes = model.sample_latents(batch)
-      with tf.GradientTape() as tape:
-        fake = model.generate(noise, codes, training=True)
-        loss = tf.reduce_mean(loss_of(model, "d", {"image": real}, noise, codes, fake)[0])
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-      return loss
-
-    rng = np.random.default_rng(0)
-    for _ in range(steps):
-      d_step(tf.constant(rng.normal(size=(batch, 1)), tf.float32))
+    train_d_alone(model, keras.optimizers.Adam(1e-3), steps=1500)
 
     x = np.linspace(-1.5, 2.0, 36, dtype=np.float32)[:, None]
     p_data, p_g = stats.norm.pdf(x, 0.0, 1.0), stats.norm.pdf(x, 1.0, 0.5)

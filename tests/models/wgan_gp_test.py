@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tests.models.gan_test import frozen_affine_generator, train_d_alone
 from tests.models.infogan_test import batches
 from tfgan_info import latents
 from tfgan_info import networks
@@ -91,29 +92,11 @@ class OptimalCriticTest(tf.test.TestCase):
 
   def test_critic_estimates_the_wasserstein_distance(self):
     keras.utils.set_random_seed(0)
-    z = keras.Input((1,))
-    shift = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(1.0),
-                               bias_initializer=keras.initializers.Constant(3.0),
-                               trainable=False)
-    generator = keras.Model(z, shift(z))
+    generator = frozen_affine_generator(1.0, 3.0)
     d = mlp.build_discriminator((1,), minibatch_std=False)
     model = WGANGP(generator, d, latents.LatentSpec("", 1), seed=0)
-    optimizer = keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9)
-    variables = model.player_variables("d")
-    rng = np.random.default_rng(0)
-
-    @tf.function(autograph=False)
-    def d_step(real):
-      noise, codes = model.sample_latents(512)
-      with tf.GradientTape() as tape:
-        fake = model.generate(noise, codes, training=True)
-        loss, _, report = model.step_loss(model.play({"image": real}, "d", noise, codes, fake))
-        loss = tf.reduce_mean(loss)
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
-      return tf.reduce_mean(report["w_distance"])
-
-    estimates = [float(d_step(tf.constant(rng.normal(size=(512, 1)), tf.float32)))
-                 for _ in range(1500)]
+    estimates = train_d_alone(model, keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9),
+                              steps=1500, report="w_distance")
     self.assertAllClose(np.mean(estimates[-200:]), 3.45, atol=0.1)
 
 

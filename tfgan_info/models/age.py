@@ -38,7 +38,6 @@ against 87.4%.
 import dataclasses
 from typing import Tuple
 
-import numpy as np
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
@@ -140,8 +139,7 @@ class AGE(TwoPlayerModel):
     next to g(e(x))."""
     out = super().image_grids(seed)
     if real_images is not None:
-      real = np.asarray(real_images, np.float32)
-      out["reconstructions"] = grids.pair_grid(real, self.reconstruct(real).numpy())
+      out["reconstructions"] = grids.reconstruction_grid(self.reconstruct, real_images)
     return out
 
   def serving_networks(self):
@@ -159,7 +157,6 @@ class AGE(TwoPlayerModel):
   def serving_signatures(self):
     """generate (noise: z, projected onto the sphere), encode, reconstruct, sample."""
     spec = self.latent_spec
-    images_spec = sig.images_spec(self.image_shape)
 
     @tf.function(input_signature=[
         tf.TensorSpec([None, spec.noise_dim], tf.float32, name="noise")])
@@ -167,22 +164,13 @@ class AGE(TwoPlayerModel):
       return {"images": self.generate(sig.checked("generate", noise=noise)["noise"],
                                       training=False)}
 
-    @tf.function(input_signature=[images_spec])
-    def encode(images):
-      return {"codes": self.encode(sig.checked("encode", images=images)["images"],
-                                   training=False)}
-
-    @tf.function(input_signature=[images_spec])
-    def reconstruct(images):
-      images = sig.checked("reconstruct", images=images)["images"]
-      return {"images": self.reconstruct(images, training=False)}
-
     @tf.function(input_signature=sig.count_and_seed_specs())
     def sample(count, seed):
       count, seed = sig.checked_count("sample", count, seed)
       noise, _ = spec.sample(count, sig.stateless_seed(seed))
       return {"images": self.generate(noise, training=False), "noise": noise}
-    return {"generate": generate, "encode": encode, "reconstruct": reconstruct,
+    return {"generate": generate,
+            **sig.encoder_signatures(self.encode, self.reconstruct, self.image_shape),
             "sample": sample}
 
   def tracked_names(self) -> Tuple[str, ...]:

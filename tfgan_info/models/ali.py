@@ -17,7 +17,6 @@ reconstructions and linear probes beside AGE's.
 
 import dataclasses
 
-import numpy as np
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
@@ -105,25 +104,14 @@ class ALI(GAN):
   def serving_signatures(self):
     """GAN's (generate, sample), and encode: images -> {"codes": E(x)}, reconstruct: images
     -> {"images": G(E(x))}."""
-    images_spec = sig.images_spec(self.image_shape)
-
-    @tf.function(input_signature=[images_spec])
-    def encode(images):
-      return {"codes": self.encode(sig.checked("encode", images=images)["images"],
-                                   training=False)}
-
-    @tf.function(input_signature=[images_spec])
-    def reconstruct(images):
-      images = sig.checked("reconstruct", images=images)["images"]
-      return {"images": self.reconstruct(images, training=False)}
-    return dict(super().serving_signatures(), encode=encode, reconstruct=reconstruct)
+    return dict(super().serving_signatures(),
+                **sig.encoder_signatures(self.encode, self.reconstruct, self.image_shape))
 
   def image_grids(self, seed=0, real_images=None):
     """GAN's, and "reconstructions": pairs of columns, a real image x next to G(E(x))."""
     out = super().image_grids(seed)
     if real_images is not None:
-      real = np.asarray(real_images, np.float32)
-      out["reconstructions"] = grids.pair_grid(real, self.reconstruct(real).numpy())
+      out["reconstructions"] = grids.reconstruction_grid(self.reconstruct, real_images)
     return out
 
   def encode(self, images, training=False):
