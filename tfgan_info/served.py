@@ -76,11 +76,11 @@ def served_generator(model, config: Config):
     theta_EMA <- beta theta_EMA + (1 - beta) theta after each G update), and its batch-norm
     statistics are recomputed on --g_statistics_draws prior draws (`generator_draws`, the
     model's ``generator_statistics``): the moving averages of training describe the raw
-    weights' activations, not the average's (measured in BUILD.md, "Issue 19").
+    weights' activations, not the average's (docs/design.md, "Exports").
   - Otherwise, with --g_recalibrate, the copy keeps the raw weights and only its batch-norm
     statistics are recomputed on those draws ("precise" statistics of the final weights, Ioffe
-    & Szegedy 2015, Alg. 2; the moving averages lag behind weights that still move; measured
-    on InfoGAN in BUILD.md, "Issue 17").
+    & Szegedy 2015, Alg. 2; the moving averages lag behind weights that still move;
+    docs/design.md, "Exports").
 
   The trained model (and its checkpoints) keep the raw weights and statistics (docs/design.md,
   "Exports").
