@@ -178,6 +178,16 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))[
         "images"].shape, (2, 28, 28, 1))
 
+  def test_chief_task_from_tf_config(self):
+    def spec(task_type, index, chief=False):
+      cluster = {"worker": ["a:1", "b:2"], **({"chief": ["c:3"]} if chief else {})}
+      return json.dumps({"cluster": cluster, "task": {"type": task_type, "index": index}})
+    self.assertTrue(distribute.chief_task(""))
+    self.assertTrue(distribute.chief_task(spec("worker", 0)))
+    self.assertFalse(distribute.chief_task(spec("worker", 1)))
+    self.assertFalse(distribute.chief_task(spec("worker", 0, chief=True)))
+    self.assertTrue(distribute.chief_task(spec("chief", 0, chief=True)))
+
   def test_multi_worker_run_equals_one_process_run(self):
     """Two worker processes on 127.0.0.1 (TF_CONFIG), 3 steps of the real CLI."""
     root = self.get_temp_dir()
@@ -208,6 +218,9 @@ class DistributeTest(tf.test.TestCase, parameterized.TestCase):
     self.assertEqual(checkpoint_step(f"{root}/multi"), 3)
     self.assertFalse(os.path.exists(f"{root}/multi/workers/worker_1"))
     self.assertTrue(os.path.exists(f"{root}/multi/export/infogan/3/saved_model.pb"))
+    # Only the chief recorded its command in the run's training.json (the result record's).
+    with open(f"{root}/multi/results/training.json") as f:
+      self.assertLen(json.load(f), 1)
     # Step 1 compared variable by variable with the one-process run (later Adam steps amplify
     # round-off where a gradient is near zero; see train_steps).
     config = parse("infogan_mnist").replace(data=dict(batch_size=8))

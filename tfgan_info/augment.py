@@ -28,8 +28,8 @@ MAX_SHIFT = 3.0
 NUM_PARAMS = 6  # angle (radians), shear, scale_y, scale_x, shift_y, shift_x
 # Factors a continuous code can be tied to (`factor_affine`) and what one unit of each is: a
 # rotation of 20 degrees (the invariance term's MAX_ROTATION), a shear of 0.35 (about the
-# slant change InfoGAN's codes make over [-1, 1] unaided, BUILD.md "Issue 17"), and a scale
-# of the width or height by e^0.2 (x 1.22). "free" leaves a code untied.
+# slant change InfoGAN's codes make over [-1, 1] unaided, docs/results.md#infogan-on-mnist),
+# and a scale of the width or height by e^0.2 (x 1.22). "free" leaves a code untied.
 FACTOR_UNITS = {"rotation": math.radians(MAX_ROTATION), "slant": 0.35, "width": 0.2,
                 "height": 0.2}
 FREE = "free"

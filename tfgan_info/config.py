@@ -84,7 +84,7 @@ class OptimizerConfig:
   beta_1: float = P.field(0.5, "Adam beta_1.", lower=0.0, upper=1.0)
   beta_2: float = P.field(0.999, "Adam beta_2.", lower=0.0, upper=1.0)
   lr_decay_steps: int = P.field(0, "Multiply both learning rates by --lr_decay_rate every N "
-                                "steps of each optimizer (0: constant).", lower=0)
+                                "training steps (the global step; 0: constant).", lower=0)
   lr_decay_rate: float = P.field(0.5, "Learning-rate decay factor.", lower=0.0, upper=1.0)
 
 
@@ -103,8 +103,8 @@ class RuntimeConfig:
   jit_compile: bool = P.field(True, "Compile the train step with XLA.")
   xla_on_cpu: bool = P.field(
       False, "With --jit_compile: compile on a machine without a GPU too (false, the "
-      "default: XLA only where a GPU is visible; every config's CPU step is faster without "
-      "it, BUILD.md issue 16).")
+      "default: XLA only where a GPU is visible; every convolutional config's CPU step is "
+      "faster without it, docs/performance.md#precision-and-xla-on-a-cpu).")
   precision: str = P.field(
       "auto", "Keras dtype policy of the networks: float32, or mixed_bfloat16 / "
       "mixed_float16 (16-bit compute, float32 variables, losses and outputs); auto: the "
@@ -112,7 +112,8 @@ class RuntimeConfig:
   float32_network: str = P.field(
       "none", "Under a 16-bit --precision, build one network in float32: discriminator (its "
       "body and heads, InfoGAN's Q included) or generator; the other computes in 16 bits "
-      "(BUILD.md issue 16).", choices=("none", "generator", "discriminator"))
+      "(docs/performance.md#precision-and-xla-on-a-cpu).",
+      choices=("none", "generator", "discriminator"))
   steps_per_execution: int = P.field(1, "Train steps per compiled call.", lower=1)
   strategy: str = P.field("default", "tf.distribute strategy.", choices=distribute.STRATEGIES)
   export_name: str = P.field("", "Export name ('' = the model name, with _bfloat16 for "

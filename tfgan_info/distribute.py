@@ -1,6 +1,9 @@
 """tf.distribute strategies by name, and the replica helpers of a train step."""
 
 import functools
+import json
+import os
+from typing import Optional
 
 import tensorflow as tf
 
@@ -28,6 +31,19 @@ def get_strategy(name: str = "default", tpu_address: str = "") -> tf.distribute.
   if name not in STRATEGIES:
     raise ValueError(f"Unknown strategy {name!r}: use one of {STRATEGIES}")
   return _create(name, tpu_address)
+
+
+def chief_task(tf_config: Optional[str] = None) -> bool:
+  """Whether this process writes a run's files, from TF_CONFIG alone (``tf_config``, default
+  the environment's), before any strategy exists: always without a cluster; on one, the
+  "chief" task, or worker 0 when there is no chief (as `is_chief`)."""
+  text = tf_config if tf_config is not None else os.environ.get("TF_CONFIG", "")
+  spec = json.loads(text or "{}")
+  task, cluster = spec.get("task") or {}, spec.get("cluster") or {}
+  if not task or not cluster:
+    return True
+  return task.get("type") == "chief" or (task.get("type") == "worker" and
+                                         int(task.get("index", 0)) == 0 and "chief" not in cluster)
 
 
 @functools.lru_cache(maxsize=None)

@@ -48,7 +48,9 @@ import dataclasses
 import inspect
 import json
 import os
+import shlex
 import sys
+import time
 from typing import Callable, Dict, FrozenSet
 
 import numpy as np
@@ -56,6 +58,7 @@ from absl import app
 from absl import flags
 
 from tfgan_info import console
+from tfgan_info import records
 
 FLAGS = flags.FLAGS
 # Datasets of handwritten digits, whose generated images get the stroke factors.
@@ -83,7 +86,8 @@ def define_flags():
                        "Independent sets of --num_samples generated images (sample seeds "
                        "--seed, --seed + 1, ...): classifier_fid and classifier_score are "
                        "their means, the per-set values are listed (the FID of one set of "
-                       "10,000 moves by a few tenths with the seed, BUILD.md \"Issue 17\").",
+                       "10,000 moves by a few tenths with the seed: "
+                       "docs/evaluation.md#classifier-fid-and-classifier-score).",
                        lower_bound=1)
   flags.DEFINE_boolean("inception", True,
                        "Also compute the standard FID/IS with InceptionV3 (needs its ImageNet "
@@ -250,7 +254,7 @@ def generate_samples(loaded, count: int, seed: int = 0, batch_size: int = 500):
   """``count`` samples from an export's `sample` endpoint, ``batch_size`` per call.
 
   Call i draws with seed ``seed * 1_000_003 + i``, so the samples depend on ``batch_size``
-  (BUILD.md's figures use the default, 500).
+  (docs/results.md's figures use the default, 500).
 
   Returns:
     (images [count, H, W, C], labels int [count] or None for an unconditional model).
@@ -549,6 +553,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
                     f"{dc.direction} (pass --classifier_dir to use one)")
     if classifier[1] is None:
       results["classifier_metrics_skipped"] = classifier[2]
+    else:
+      results["classifier_dir"] = os.path.dirname(classifier[0])
   results.update(run_suites(signatures, dict(
       loaded=loaded, spec=spec, test=batches(split), train=lambda: batches("train"),
       dataset=dc.dataset, direction=dc.direction, split=split, data_dir=data_dir,
@@ -587,6 +593,7 @@ def main(argv):
     probe_labels = [int(n) for n in FLAGS.probe_labels]
   except ValueError:
     sys.exit(f"Error: --probe_labels takes integers, e.g. 100,1000; got {FLAGS.probe_labels}")
+  started = time.monotonic()
   try:
     results = evaluate(
         FLAGS.model_dir, split=FLAGS.split, raw_data_dir=FLAGS.raw_data_dir,
@@ -603,7 +610,12 @@ def main(argv):
     if key in results:
       print(f"Note: {results[key]}", file=sys.stderr)
   print(json.dumps({k: v for k, v in results.items() if k != "c1_confusion"}, sort_keys=True))
-  print(f"Wrote {results_path(FLAGS.model_dir)}", file=sys.stderr)
+  record = records.make(FLAGS.model_dir, results,
+                        shlex.join(["python3", "-m", "tfgan_info.evaluate", *sys.argv[1:]]),
+                        time.monotonic() - started, results.get("classifier_dir", ""))
+  records.write(records.record_path(FLAGS.model_dir), record)
+  print(f"Wrote {results_path(FLAGS.model_dir)} and {records.record_path(FLAGS.model_dir)}",
+        file=sys.stderr)
 
 
 if __name__ == "__main__":

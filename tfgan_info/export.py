@@ -6,7 +6,7 @@ every model that generates from noise exports:
 
 - ``generate`` (also ``serving_default``): its generator input (noise [N, noise_dim] and
   codes [N, code_dim]; a conditional GAN's labels int32 [N] instead of codes; AGE's z on the
-  sphere as noise, named "z" in exports before 2026-12-01) -> {"images": [N, H, W, C]} in the
+  sphere as noise) -> {"images": [N, H, W, C]} in the
   generator's range [-1, 1];
 - ``sample``: count (int32 scalar), seed (int64 scalar) -> {"images", "noise", "codes"} (and
   "labels" int32 [N] for a conditional GAN); the same seed gives the same samples;
@@ -19,7 +19,7 @@ and, by kind:
 - ``infer_codes`` (a Q head: InfoGAN, ss-InfoGAN): images [N, H, W, C] in [-1, 1] ->
   {"categorical_probs": [N, K], "continuous_means": [N, D]};
 - ``classify`` (a code tied to the labels: ss-InfoGAN's c_ss): images -> {"probs": [N, K]},
-  class k's probability at column k (exports before 2026-12-01 lack it);
+  class k's probability at column k;
 - ``encode``: images -> {"codes": [N, M]} of unit norm, and ``reconstruct``: images ->
   {"images": g(e(x))} (AGE).
 

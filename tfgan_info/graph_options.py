@@ -7,7 +7,8 @@ that run as the inputs arrive. Float addition is not associative, so the sum's r
 depends on thread timing: the same step from the same weights gives different weights. A loss
 that reads a variable three times builds such an AddN for its gradient; InfoGAN's D step with the
 invariance term does (real, generated and transformed batches through D's body), and two
-identical runs of it differed in every weight after four steps (BUILD.md, "Determinism").
+identical runs of it differed in every weight after four steps
+(docs/results.md#infogan-on-mnist, "Determinism").
 `tf.config.experimental.enable_op_determinism` does not turn the rewrite off in TF 2.21, and
 `tf.config.optimizer.set_experimental_options` has no switch for it, so
 `sum_gradients_in_graph_order` sets it in the RewriterConfig that function calls run with.

@@ -34,7 +34,7 @@ WEIGHT_POLICIES = ("bfloat16",)
 # The policy ``auto`` stands for. A 16-bit policy becomes the default only where its full runs
 # match float32's quality over seeds: on CPUs without bf16 instructions the 16-bit policies
 # are several times slower, with them infogan_mnist lost c1 quality in bf16, and no GPU
-# quality run has been made (docs/results.md#precision).
+# quality run has been made (docs/performance.md#precision-and-xla-on-a-cpu).
 DEFAULT_POLICY = "float32"
 
 

@@ -3,8 +3,8 @@ from new seeds (docs/design.md, "Restarts").
 
 A GAN's outcome shows in its own training signal: on InfoGAN MNIST the runs whose c1 merges
 two digits end with a lower invariant information I(c; c') than the runs that end well, on
-every host measured, and on one host they already did at step 3000 (BUILD.md, "Label-free
-restarts"). The rule, with --restart_step=N > 0:
+every host measured, and on one host they already did at step 3000
+(docs/results.md#infogan-on-mnist, "Label-free restarts"). The rule, with --restart_step=N > 0:
 
 * At step N, the attempt's **score** is the mean of the scalar the train step reports as
   --restart_metric (higher is better, e.g. InfoGAN's ``iic``; computed from the model's own

@@ -54,7 +54,7 @@ def checked(endpoint: str, **inputs):
   Each input must have the shape of its TensorSpec, checked at run time by `tf.ensure_shape`
   (a kernel check that the graph optimizer keeps; its error names the fed tensor, e.g. "Shape of
   tensor _arg_generate_noise_0_1 [2,10] is not compatible with expected shape [?,62]" when a
-  Session feeds the placeholder generate_noise:0, as TF Serving does), and the inputs with a
+  TF1 graph run feeds the placeholder generate_noise:0, as TF Serving does), and the inputs with a
   batch dimension must agree on N ("assertion failed: [inputs noise, codes of signature generate
   must have the same batch size N (dimension 0); got sizes] [2 3]"; no quotes in the messages:
   the Assert kernel escapes them). A few small ops per input; the values are unchanged.

@@ -18,6 +18,7 @@ import itertools
 import os
 import sys
 import textwrap
+import time
 
 from absl import app
 from absl import flags
@@ -26,8 +27,10 @@ from absl import logging
 from tfgan_info import console
 
 from tfgan_info import config as config_lib
+from tfgan_info import distribute
 from tfgan_info import latents
 from tfgan_info import params as P
+from tfgan_info import records
 from tfgan_info.models import registry
 
 FLAGS = flags.FLAGS
@@ -194,17 +197,29 @@ def main(argv):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tensorflow_datasets as tfds  # pylint: disable=g-import-not-at-top
   from tfgan_info import train_lib  # pylint: disable=g-import-not-at-top
+  started = time.monotonic()
   try:
     config = config_from_flags()
     latents.parse_codes(config.model.codes)
     train_lib.run(config)
+    record_training(config, started)
   except train_lib.TrainingStopped as e:
+    record_training(config, started, stopped_at=e.step)
     print(e, flush=True)
     sys.exit(128 + e.signum)
   except (ValueError, OSError, FloatingPointError, tf.errors.OpError,
           tfds.download.DownloadError) as e:
     logging.debug("Error detail", exc_info=True)
     sys.exit(f"Error: {e}")
+
+
+def record_training(config: config_lib.Config, started: float, stopped_at=None):
+  """Adds this invocation (its command line, wall time since ``started`` on
+  `time.monotonic`, where it stopped) to the run's results/training.json, the training
+  commands of its result record (`records.append_training`); on the chief only."""
+  model_dir = config.runtime.model_dir
+  if distribute.chief_task() and os.path.exists(os.path.join(model_dir, "config.json")):
+    records.append_training(model_dir, sys.argv[1:], time.monotonic() - started, stopped_at)
 
 
 def run_main():

@@ -119,8 +119,8 @@ def resolve_precision(config: Config) -> Config:
 def resolve_xla(config: Config, gpus=None) -> Config:
   """``config`` with --jit_compile turned off where no GPU is visible (``gpus``: the visible
   GPUs, default `tf.config.list_physical_devices`) and --xla_on_cpu is false, the default
-  (configs/base.cfg): on a CPU every config's step is 1.06-2.2x faster without XLA, while
-  XLA stays the choice on a GPU (docs/performance.md)."""
+  (configs/base.cfg): on a CPU every convolutional config's step measured faster without
+  XLA, while XLA stays the choice on a GPU (docs/performance.md#precision-and-xla-on-a-cpu)."""
   rc = config.runtime
   if not rc.jit_compile or rc.xla_on_cpu:
     return config

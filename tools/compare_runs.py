@@ -5,8 +5,8 @@
 Compares every saved variable (weights, batch-norm statistics, optimizer moments and step
 counts, the latent seed state) of model_dir/checkpoints/ of both runs, bit for bit, except the
 count of saves. Prints one line per run pair and exits with status 1 if anything differs:
-the check behind "the same seeds give the same weights" in BUILD.md (e.g. before and after a
-refactoring, each run trained from the same command in its own checkout).
+the check behind "the same seeds give the same weights" (BUILD.md, "Same weights"): each
+run trained from the same command in its own checkout, e.g. on both sides of a refactoring.
 """
 
 import os

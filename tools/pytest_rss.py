@@ -30,8 +30,8 @@ def pytest_runtest_logfinish(nodeid, location):
   _rows.append((nodeid, _rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def pytest_sessionfinish(session):
-  del session
+def pytest_sessionfinish():
+  """At the end of the test run: this process's rows to $PYTEST_RSS_DIR/<worker>.json."""
   folder = os.environ.get("PYTEST_RSS_DIR", "/tmp/pytest_rss")
   os.makedirs(folder, exist_ok=True)
   worker = os.environ.get("PYTEST_XDIST_WORKER", "main")

@@ -17,6 +17,7 @@ reads this classifier.
 
 import json
 import os
+import shlex
 import sys
 import time
 
@@ -69,7 +70,7 @@ def input_batches(dataset: str, split: str, batch_size: int, raw_data_dir: str =
 def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data_dir: str = "",
                      epochs: int = 3, steps_per_epoch: int = 0, batch_size: int = 128,
                      learning_rate: float = 1e-3, seed: int = 0, jit_compile: bool = True,
-                     verbose: int = 2, direction: str = "AtoB"):
+                     verbose: int = 2, direction: str = "AtoB", command: str = ""):
   """Trains, evaluates on the test split and saves the classifier.
 
   Images [batch, H, W, C] in [-1, 1] -> logits [batch, NUM_CLASSES]; softmax cross-entropy,
@@ -77,7 +78,8 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
   halves (`data.paired.split_pair` by ``direction``) of the A|B examples.
 
   Returns:
-    dict {"test_accuracy", "path", ...} (also written to output_dir/results.json).
+    dict {"test_accuracy", "path", ...} (also written to output_dir/results.json, with
+    ``command``, the command line that trained it, for the result records of evaluate).
   """
   import keras  # pylint: disable=g-import-not-at-top
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
@@ -114,7 +116,7 @@ def train_classifier(dataset: str, output_dir: str, raw_data_dir: str = "", data
              "test_accuracy": float(accuracy),
              "last_epoch_train_accuracy": float(history.history["accuracy"][-1]), "epochs": epochs,
              "steps_per_epoch": steps_per_epoch, "batch_size": batch_size,
-             "train_wall_s": round(wall, 1), "path": path}
+             "train_wall_s": round(wall, 1), "path": path, "command": command}
   with tf.io.gfile.GFile(os.path.join(output_dir, "results.json"), "w") as f:
     json.dump(results, f, indent=2, sort_keys=True)
   return results
@@ -129,7 +131,8 @@ def main(argv):
     results = train_classifier(FLAGS.dataset, output_dir, FLAGS.raw_data_dir, FLAGS.data_dir,
                                FLAGS.epochs, FLAGS.steps_per_epoch, FLAGS.batch_size,
                                FLAGS.learning_rate, FLAGS.seed, FLAGS.jit_compile,
-                               direction=FLAGS.direction)
+                               direction=FLAGS.direction,
+                               command=shlex.join(["python3", *sys.argv]))
   except (ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
   print(json.dumps(results, sort_keys=True))

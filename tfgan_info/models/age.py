@@ -16,21 +16,22 @@ each g step with fresh z.
 Train as served. g has batch norm and meets two input distributions: prior samples z (the g
 steps) and encoder codes e(x) (L_X). In training mode each batch is normalised with its own
 statistics, but a served g uses moving averages that mostly come from prior samples, so a
-g(e(x)) computed in training mode is not what `reconstruct` returns (measured on MNIST, BUILD.md:
-the classifier kept the label of 96% of training-mode reconstructions and 38% of served ones).
+g(e(x)) computed in training mode is not what `reconstruct` returns (measured on MNIST,
+docs/results.md#age-on-mnist-and-fashion-mnist: the classifier kept the label of 96% of
+training-mode reconstructions and 38% of served ones).
 The e step therefore runs g in inference mode for L_X: e learns to reconstruct through the g
 that is served, and g's statistics come from prior samples only.
 
 Scale of Delta. The official code averages its per-dimension KL terms over the M dimensions,
 and the paper's weights (lambda = 1000, mu = 10) were tuned against that scale, so Delta here
 is the textbook KL divided by M (the KL itself, M times larger, swamps L_Z on MNIST: e(g(z))
-stays unrelated to z; docs/results.md#age-mnist).
+stays unrelated to z; docs/results.md#age-on-mnist-and-fashion-mnist).
 
 Scale of L_Z. The official default (``--match_z cos``) is 2 - mean_j z_j e(g(z))_j = 2 -
-cos / M, ``latent_loss="mean_cos"`` (the default here, and configs/age_mnist.cfg's since
-2026-12-06); the mean squared distance ``latent_loss="l2"`` is (2 - 2 cos) / M on unit
-vectors, twice its gradient, so lambda = 1000 with "l2" weighs L_Z as lambda = 2000 there. On
-MNIST at 6000 steps (seed 0 each, BUILD.md "Issue 19, fourth part") "mean_cos" gave
+cos / M, ``latent_loss="mean_cos"`` (the default here, and configs/age_mnist.cfg's); the mean
+squared distance ``latent_loss="l2"`` is (2 - 2 cos) / M on unit vectors, twice its
+gradient, so lambda = 1000 with "l2" weighs L_Z as lambda = 2000 there. On MNIST at 6000
+steps (seed 0 each, docs/results.md#age-on-mnist-and-fashion-mnist) "mean_cos" gave
 classifier-FID 17.4 against 24.5 and kept the identity of 88.6% of reconstructed digits
 against 87.4%.
 """

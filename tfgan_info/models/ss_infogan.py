@@ -14,7 +14,8 @@ trains them with D's body in the D step ("d", the default here).
 Who learns L_IS^2: by the equation (``q_ss_on_fakes``, the default) G, Q_ss and, with q_step
 "d", D's body; the reference code (spurra/ss-infogan, train_ss-infogan.lua) trains Q_ss on
 generated images only when there are no labels at all, so with labels only G learns from
-L_IS^2 there (``q_ss_on_fakes=False``, which needs q_step "d"). BUILD.md measures both.
+L_IS^2 there (``q_ss_on_fakes=False``, which needs q_step "d"). docs/results.md#ss-infogan-on-mnist
+measures both.
 
 Beyond the paper, opt-in (``lambda_iic`` > 0, q_step "d"): InfoGAN's invariance term on the
 real batch, labelled or not, for Q_ss (`InfoGAN.invariance_term`): the unlabelled images then teach

@@ -11,11 +11,11 @@ Depth: G has at least three transposed convolutions and D at least three strided
 convolutions (`MIN_CONVS`), as the 32x32 plan has. Where the resolution needs fewer 2x
 up-samplings (28x28: 7 -> 14 -> 28), G's first layers after the projection are stride-1
 5x5 transposed convolutions at the start resolution (the TensorFlow DCGAN tutorial's
-7x7x256 -> 7x7x128 layer) and D's last convolutions go on past it (7 -> 4). The earlier
-28x28 layout (two convolutions in D, whose linear read-out saw 10-pixel receptive fields,
+7x7x256 -> 7x7x128 layer) and D's last convolutions go on past it (7 -> 4). A shallower
+28x28 layout (two convolutions in D, whose linear read-out sees 10-pixel receptive fields,
 and one hidden transposed convolution in G) scored classifier-FID 32-68 on MNIST at 6000
 steps, this one 8.7-13.8, and 3.9-5.0 with configs/dcgan_mnist.cfg's two G steps and
-averaged G (BUILD.md, "Issue 19").
+averaged G (docs/results.md#gan-and-dcgan-on-mnist-and-fashion-mnist).
 
 `build_encoder` is D's convolutional body with a linear map to M dimensions and an L2
 normalisation: AGE's encoder onto the unit sphere (Ulyanov et al. 2017, Sec. 3.1).

@@ -7,11 +7,11 @@ D/Q: conv32 s2 lReLU(0.2) - conv64 s2 BN lReLU - conv128 s2 BN lReLU - conv256 s
 G:   FC 4x4x256 BN ReLU - upconv128 s2 BN ReLU - upconv64 s2 BN ReLU - upconv32 s2 BN ReLU -
      upconv C s2 tanh (all 4x4).
 
-Measured on procedural dSprites (BUILD.md): a narrower design in the style of the GAN
-disentanglement papers (convs of 32-64 channels, 128-unit FC layers with batch norm before the
-heads) still drew only noise after 1,000 steps, and after 300 steps in three variants, while the
-DCGAN layout drew sprites within 300 steps at full and at half width; half width costs about a
-third of full width per step on this CPU.
+Measured on procedural dSprites (docs/results.md#infogan-and-infogan-cr-on-dsprites): a narrower
+design in the style of the GAN disentanglement papers (convs of 32-64 channels, 128-unit FC
+layers with batch norm before the heads) still drew only noise after 1,000 steps, and after 300
+steps in three variants, while the DCGAN layout drew sprites within 300 steps at full and at
+half width; half width costs about a third of full width per step on this CPU.
 """
 
 from tfgan_info.networks import dcgan

@@ -8,15 +8,15 @@ measures how much the examples of the batch differ:
     s = mean_f sqrt(Var_i[x_{i, f}] + eps)      (the variance over the examples i, per
                                                  feature f, then the mean over features)
 
-so a collapsed batch of fakes (s near 0) is told from a real one (s of the data). Karras et
-al. split the batch into groups of 4, each example getting its group's s; here the whole batch
-is one group (the MLP GAN on MNIST at 6000 steps, seed 0, BUILD.md "Issue 19": classifier-FID
-42.0 with the whole batch, 45.5 with groups of 4). Under a distribution strategy the moments
-are all-reduced over the replicas, so the feature is that of the global batch, as on one
-device (like the synchronised batch norm of `networks.normalization`;
-tests/distribute_test.py compares the two on gan_mnist). The output depends on the other
-examples of the batch, so the layer belongs in a D whose per-example outputs are never served
-(`networks.mlp`: not with a Q head).
+so a collapsed batch of fakes (s near 0) is told from a real one (s of the data). Karras et al.
+split the batch into groups of 4, each example getting its group's s; here the whole batch is
+one group (the MLP GAN on MNIST at 6000 steps, seed 0: classifier-FID 42.0 with the whole batch,
+45.5 with groups of 4; docs/results.md#gan-and-dcgan-on-mnist-and-fashion-mnist). Under a
+distribution strategy the moments are all-reduced over the replicas, so the feature is that of
+the global batch, as on one device (like the synchronised batch norm of
+`networks.normalization`; tests/distribute_test.py compares the two on gan_mnist). The output
+depends on the other examples of the batch, so the layer belongs in a D whose per-example
+outputs are never served (`networks.mlp`: not with a Q head).
 """
 
 import keras
