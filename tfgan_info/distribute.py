@@ -42,8 +42,7 @@ def chief_task(tf_config: Optional[str] = None) -> bool:
   task, cluster = spec.get("task") or {}, spec.get("cluster") or {}
   if not task or not cluster:
     return True
-  return task.get("type") == "chief" or (task.get("type") == "worker" and
-                                         int(task.get("index", 0)) == 0 and "chief" not in cluster)
+  return _writes_files(task.get("type"), task.get("index", 0), cluster)
 
 
 @functools.lru_cache(maxsize=None)
@@ -75,8 +74,13 @@ def is_chief(strategy: tf.distribute.Strategy) -> bool:
   task_type = getattr(resolver, "task_type", None)
   if not task_type or not in_multi_worker_mode(strategy):
     return True
-  return task_type == "chief" or (task_type == "worker" and resolver.task_id == 0 and
-                                  "chief" not in resolver.cluster_spec().as_dict())
+  return _writes_files(task_type, resolver.task_id, resolver.cluster_spec().as_dict())
+
+
+def _writes_files(task_type: str, index: int, cluster) -> bool:
+  """The task of a cluster that writes a run's files: "chief", or worker 0 without one."""
+  return task_type == "chief" or (task_type == "worker" and int(index) == 0 and
+                                  "chief" not in cluster)
 
 
 def worker_dir(model_dir: str, strategy: tf.distribute.Strategy) -> str:

@@ -79,12 +79,9 @@ def _read_json(path: str, default=None):
 
 
 def _write_json(path: str, value) -> None:
+  from tfgan_info import disk  # pylint: disable=g-import-not-at-top (TensorFlow: only to write)
   os.makedirs(os.path.dirname(path), exist_ok=True)
-  tmp = path + ".tmp"
-  with open(tmp, "w") as f:
-    json.dump(value, f, indent=2, sort_keys=True)
-    f.write("\n")
-  os.replace(tmp, path)
+  disk.write_atomically(path, json.dumps(value, indent=2, sort_keys=True) + "\n")
 
 
 def append_training(model_dir: str, argv: Sequence[str], wall_s: float,

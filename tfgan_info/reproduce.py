@@ -22,7 +22,7 @@ import shlex
 import subprocess
 import sys
 import time
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from absl import app
 from absl import flags
@@ -66,8 +66,9 @@ def parse_seeds(text: str) -> List[int]:
   return seeds
 
 
-def run_logged(command: Sequence[str], log_path: str) -> float:
-  """Runs a command with its output appended to ``log_path``; its wall time in seconds.
+def run_logged(command: Sequence[str], log_path: str, cwd: Optional[str] = None) -> float:
+  """Runs a command (in ``cwd``, default this one) with its output appended to ``log_path``,
+  after a "$ command" line; its wall time in seconds.
 
   Raises:
     RuntimeError: naming the command and its log, if it fails.
@@ -77,7 +78,7 @@ def run_logged(command: Sequence[str], log_path: str) -> float:
   with open(log_path, "a") as log:
     log.write(f"$ {shlex.join(command)}\n")
     log.flush()
-    code = subprocess.call(list(command), stdout=log, stderr=subprocess.STDOUT)
+    code = subprocess.call(list(command), cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
   if code:
     raise RuntimeError(f"{shlex.join(command)} failed (exit status {code}); see {log_path}")
   return time.monotonic() - start

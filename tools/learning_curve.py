@@ -20,14 +20,13 @@ time counts). Prints one line per row with the headline scores (`headline`).
 
 import json
 import os
-import subprocess
 import sys
-import time
 
 from absl import app
 from absl import flags
 
 from tfgan_info import evaluate
+from tfgan_info import reproduce
 
 FLAGS = flags.FLAGS
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -119,15 +118,9 @@ def trained_seconds(model_dir: str, rows: list) -> float:
 
 
 def _run(args, log_path):
-  """Runs ``python -m <args>`` from the repository root, output appended to log_path;
-  returns its wall seconds. Raises RuntimeError if it fails."""
-  start = time.time()
-  with open(log_path, "a") as log:
-    code = subprocess.call([sys.executable, "-m", *args], cwd=ROOT, stdout=log,
-                           stderr=subprocess.STDOUT)
-  if code:
-    raise RuntimeError(f"{' '.join(args[:1])} failed (exit {code}); see {log_path}")
-  return time.time() - start
+  """Runs ``python -m <args>`` from the repository root, output appended to log_path
+  (`reproduce.run_logged`); returns its wall seconds. Raises RuntimeError if it fails."""
+  return reproduce.run_logged([sys.executable, "-m", *args], log_path, cwd=ROOT)
 
 
 def measure(flagfile_path: str, model_dir: str, every: int, until: int, train_flags=(),
