@@ -37,6 +37,15 @@ class ReproduceTest(tf.test.TestCase):
     self.assertEqual(reproduce.parse_seeds("0,2, 5-6"), [0, 2, 5, 6])
     self.assertEqual(reproduce.parse_seeds(""), [])
 
+  def test_bad_seeds_and_nothing_to_do_are_one_line_errors(self):
+    for args, message in ((["--seeds=a-b"], "Error: --seeds takes '0-4', '0,2,3' or '1'; "
+                                             "got 'a-b'"),
+                          ([], "Error: give --config and --seeds")):
+      proc = subprocess.run([sys.executable, "-m", "tfgan_info.reproduce", *args],
+                            cwd=testutil.ROOT, capture_output=True, text=True, timeout=300)
+      self.assertEqual(proc.returncode, 1)
+      self.assertTrue(proc.stderr.strip().splitlines()[-1].startswith(message), proc.stderr)
+
   def test_a_seed_is_trained_evaluated_recorded_and_then_kept(self):
     out = tempfile.mkdtemp(dir=self.get_temp_dir())
     proc = run_reproduce(out, "--seeds=1")

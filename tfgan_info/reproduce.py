@@ -178,7 +178,10 @@ def main(argv):
   if len(argv) > 1:
     sys.exit(f"Error: unexpected arguments {argv[1:]}")
   console.quiet_python_logs()
-  seeds = parse_seeds(FLAGS.seeds)
+  try:
+    seeds = parse_seeds(FLAGS.seeds)
+  except ValueError:
+    sys.exit(f"Error: --seeds takes '0-4', '0,2,3' or '1'; got {FLAGS.seeds!r}")
   if not seeds and not FLAGS.tables:
     sys.exit("Error: give --config and --seeds, e.g. --config=configs/infogan_mnist.cfg "
              "--seeds=0-4, or --tables")
