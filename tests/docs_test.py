@@ -4,13 +4,15 @@
   why, and cite docs by topic; an issue number, a working session or a calendar date there
   is a note about when something changed, which belongs in CHANGELOG.md.
 - Docs that cannot rot: every command in a ```bash block of README.md and docs/ is parsed
-  from the Markdown, so editing a command in the docs changes what is tested. Each
+  from the Markdown, so editing a command in the docs changes what is tested (the README's
+  commands and one block per docs page also run: tests/docs_commands_test.py). Each
   ``python3 -m tfgan_info.<entry>`` or ``python3 tools/<tool>.py`` names an entry point that
   exists, each flag it passes is one that entry point defines, and each file of the tree it
   names (configs/..., tools/..., docs/...) exists; every relative link and image of the
   Markdown resolves, anchors included.
 - Results as data: each records table of README.md and docs/ (between ``<!-- records: NAME``
-  and ``<!-- /records -->``) is what `records.render_blocks` makes of docs/records/NAME/, so a
+  and ``<!-- /records -->``), and each headline (between ``<!-- headline: NAME`` and
+  ``<!-- /headline -->``), is what `records.render_blocks` makes of docs/records/NAME/, so a
   table and its records cannot disagree (``python3 -m tfgan_info.reproduce --tables``
   regenerates them).
 """

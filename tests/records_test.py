@@ -60,6 +60,25 @@ class RecordsTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "no records in"):
       records.render_blocks("<!-- records: none -->\n<!-- /records -->", root)
 
+  def test_headline_is_each_metrics_range_over_the_seeds(self):
+    root = tempfile.mkdtemp(dir=self.get_temp_dir())
+    os.makedirs(os.path.join(root, "cfg"))
+    for seed, accuracy, fid in ((4, 0.9877, 2.94), (0, 0.9867, 3.94), (1, 0.9870, 3.1)):
+      records.write(os.path.join(root, "cfg", f"seed{seed}.json"),
+                    fake_record(seed, accuracy, fid))
+    text = ("| InfoGAN | <!-- headline: cfg metrics=c1_matched_accuracy:%:c1_accuracy,"
+            "classifier_fid:.2f:classifier-FID -->stale<!-- /headline --> | 18 |\n")
+    rendered = records.render_blocks(text, root)
+    self.assertEqual(rendered, text.replace(
+        "stale", "c1 accuracy 98.67-98.77%, classifier-FID 2.94-3.94 (seeds 0-1, 4)"))
+    self.assertEqual(records.render_blocks(rendered, root), rendered)
+    self.assertEqual(records.block_names(text), ["cfg"])
+    one = records.headline([fake_record(2, 0.5, 4.0)], [("classifier_fid", ".1f", "FID")])
+    self.assertEqual(one, "FID 4.0 (seed 2)")
+    self.assertEqual(records.seed_list([3, 0, 1, 2, 5, 7, 8]), "0-3, 5, 7-8")
+    with self.assertRaisesRegex(ValueError, "no records in"):
+      records.render_blocks("<!-- headline: none -->x<!-- /headline -->", root)
+
   def test_record_of_a_run_holds_its_commands_and_metrics(self):
     model_dir = os.path.join(tempfile.mkdtemp(dir=self.get_temp_dir()), "run")
     fake_run(model_dir)

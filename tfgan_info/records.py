@@ -8,7 +8,9 @@ the metrics `evaluate` wrote. The training entry point appends each invocation t
 ``model_dir/results/training.json`` (`append_training`); `evaluate` writes
 ``model_dir/results/record.json`` (`make`); ``python3 -m tfgan_info.reproduce`` copies records
 to ``docs/records/<name>/seed<S>.json``, and `render_blocks` turns a folder of them into the
-Markdown table between ``<!-- records: <name> ... -->`` and ``<!-- /records -->``.
+Markdown table between ``<!-- records: <name> ... -->`` and ``<!-- /records -->``, or into the
+one-line headline (each metric's range over the seeds) between ``<!-- headline: <name> ... -->``
+and ``<!-- /headline -->`` that the README's table of models shows.
 """
 
 import datetime
@@ -28,6 +30,8 @@ TRAINING_FILE = "training.json"
 RECORD_FILE = "record.json"
 BLOCK = re.compile(r"(<!-- records: (?P<name>[\w.-]+)(?P<options>[^>]*?) -->)(?P<body>.*?)"
                    r"(<!-- /records -->)", re.S)
+HEADLINE = re.compile(r"(<!-- headline: (?P<name>[\w.-]+)(?P<options>[^>]*?) -->)(?P<body>.*?)"
+                      r"(<!-- /headline -->)", re.S)
 
 
 def cpu_model() -> str:
@@ -241,24 +245,83 @@ def block_options(options: str) -> Dict[str, str]:
   return dict(item.split("=", 1) for item in options.split() if "=" in item)
 
 
+def seed_list(seeds: Sequence[int]) -> str:
+  """[0, 1, 2, 4] -> "0-2, 4"."""
+  runs, out = [], []
+  for seed in sorted(seeds):
+    if runs and seed == runs[-1][1] + 1:
+      runs[-1][1] = seed
+    else:
+      runs.append([seed, seed])
+  for first, last in runs:
+    out.append(str(first) if first == last else f"{first}-{last}")
+  return ", ".join(out)
+
+
+def value_range(values: Sequence[float], fmt: str) -> str:
+  """The range of a metric over seeds, "98.67-98.77%" (one value: "98.72%")."""
+  low, high = format_value(min(values), fmt), format_value(max(values), fmt)
+  if low == high:
+    return low
+  if low.endswith("%") and high.endswith("%"):
+    low = low[:-1]
+  return f"{low}-{high}"
+
+
+def headline(records: Sequence[Dict], metrics: Sequence[Tuple[str, str, str]]) -> str:
+  """One line of a results table's records: each metric's range over the seeds, then the
+  seeds ("c1 accuracy 98.67-98.77%, classifier-FID 2.94-3.94 (seeds 0-4)").
+
+  Args:
+    records: the records of one results table.
+    metrics: (key, format, label) triples; the label is what the line calls the metric.
+  """
+  parts = []
+  for key, fmt, label in metrics:
+    values = [r["metrics"][key] for r in records if r["metrics"].get(key) is not None]
+    parts.append(f"{label} {value_range(values, fmt) if values else 'n/a'}")
+  seeds = [r["seed"] for r in records]
+  return f"{', '.join(parts)} (seed{'s' if len(seeds) > 1 else ''} {seed_list(seeds)})"
+
+
+def parse_headline_metrics(spec: str) -> List[Tuple[str, str, str]]:
+  """"c1_matched_accuracy:%:c1_accuracy,classifier_fid:.2f:classifier-FID" ->
+  [(key, format, label)]; an underscore of a label is a space, a missing label the key."""
+  out = []
+  for item in filter(None, spec.split(",")):
+    key, _, rest = item.partition(":")
+    fmt, _, label = rest.partition(":")
+    out.append((key, fmt or ".3g", (label or key).replace("_", " ")))
+  return out
+
+
 def render_blocks(text: str, records_root: str) -> str:
-  """``text`` with each records block's body replaced by the table of
-  ``records_root/<name>/`` (``<!-- records: <name> metrics=<columns> -->`` ...
-  ``<!-- /records -->``).
+  """``text`` with each records table and each records headline regenerated from its records:
+  the table between ``<!-- records: <name> metrics=<key:format,...> -->`` and
+  ``<!-- /records -->`` (`table`), and the line between ``<!-- headline: <name>
+  metrics=<key:format:label,...> -->`` and ``<!-- /headline -->`` (`headline`, for a cell of
+  the README's table of models), both of ``records_root/<name>/``.
 
   Raises:
     ValueError: for a block whose folder holds no record.
   """
-  def replace(match):
+  def records_of(match):
     name = match.group("name")
-    records = load(os.path.join(records_root, name))
-    if not records:
+    found = load(os.path.join(records_root, name))
+    if not found:
       raise ValueError(f"no records in {os.path.join(records_root, name)}")
-    columns = parse_columns(block_options(match.group("options")).get("metrics", ""))
-    return f"{match.group(1)}\n{table(records, columns)}\n{match.group(5)}"
-  return BLOCK.sub(replace, text)
+    return found, block_options(match.group("options")).get("metrics", "")
+
+  def replace_table(match):
+    found, spec = records_of(match)
+    return f"{match.group(1)}\n{table(found, parse_columns(spec))}\n{match.group(5)}"
+
+  def replace_headline(match):
+    found, spec = records_of(match)
+    return f"{match.group(1)}{headline(found, parse_headline_metrics(spec))}{match.group(5)}"
+  return HEADLINE.sub(replace_headline, BLOCK.sub(replace_table, text))
 
 
 def block_names(text: str) -> List[str]:
-  """The record folders a Markdown text's blocks name."""
-  return [m.group("name") for m in BLOCK.finditer(text)]
+  """The record folders a Markdown text's tables and headlines name."""
+  return [m.group("name") for pattern in (BLOCK, HEADLINE) for m in pattern.finditer(text)]

@@ -1,0 +1,217 @@
+"""The README's commands and one block of commands of each docs page run, with tiny step
+counts (docs/design.md, "Conventions": docs that cannot rot).
+
+The commands are read from the Markdown (`docs_test.bash_commands`), so the commands a reader
+copies are the ones that run: every ``python3 -m tfgan_info.<entry>`` and ``python3
+tools/<tool>.py`` of README.md, in the order a reader meets them, then the block each docs page
+marks with ``<!-- runs in tests: tests/docs_commands_test.py -->``, page by page, in one
+working folder (``configs/``, ``tools/``, the Markdown and docs/records copied from the
+checkout, so ``--tables`` rewrites copies). A command is made tiny by `tiny`: its
+data flags point at the test data, ``/tmp/`` paths into the folder, and the flags of
+`TINY` are added (a count the command gives that is already smaller is kept); a command the
+README already ran is not run again. Other programs (pip, pytest, tensorboard, curl) are not
+run.
+"""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import tensorflow as tf
+
+from tests import docs_test
+from tests import testutil
+from tfgan_info import records
+from tfgan_info import reproduce
+
+MARKER = "<!-- runs in tests: tests/docs_commands_test.py -->"
+DATA = [f"--data_dir={testutil.TFDS_DIR}"] + (
+    [f"--raw_data_dir={testutil.RAW_DATA_DIR}"] if testutil.RAW_DATA_DIR else [])
+# Flags that make each entry point's command tiny: 2 training steps of batch 8 without XLA,
+# 64 samples, 2 classifier steps, one timed window of one step.
+TRAIN = ["--train_steps=2", "--batch_size=8", "--shuffle_buffer=256", "--steps_per_epoch=2",
+         "--checkpoint_every=2", "--summary_every=1", "--image_every=2", "--verbose=0",
+         "--jit_compile=false", "--bn_recalibration_images=16", "--g_statistics_draws=16"]
+EVALUATE = ["--num_samples=64", "--batch_size=32", "--disentanglement_points=64",
+            "--disentanglement_eval_points=32", "--probe_labels=20"]
+CLASSIFIER = ["--epochs=1", "--steps_per_epoch=2", "--batch_size=32", "--jit_compile=false"]
+TINY = {
+    "tfgan_info.train": TRAIN + DATA,
+    "tfgan_info.evaluate": EVALUATE + DATA,
+    "tools/train_classifier.py": CLASSIFIER + DATA,
+    "tools/benchmark.py": ["--warmup_steps=1", "--window_steps=1", "--windows=1",
+                           "--latency_calls=2", "--batch_size=8", "--shuffle_buffer=256",
+                           *DATA],
+    "tfgan_info.reproduce": [f"--raw_data_dir={testutil.RAW_DATA_DIR}"],
+}
+# reproduce's lists of flags for the commands it runs: the documented ones, then tiny ones.
+REPRODUCE_LISTS = {"train_flags": TRAIN + DATA, "evaluate_flags": EVALUATE + DATA,
+                   "classifier_flags": CLASSIFIER + DATA}
+
+
+def _flag(word):
+  """("name", "value") of a ``--name=value`` word, else (None, None)."""
+  match = re.match(r"^--(\w+)=(.*)$", word)
+  return match.groups() if match else (None, None)
+
+
+def _merge(arguments, tiny_flags):
+  """``arguments`` followed by ``tiny_flags``: a tiny flag replaces the documented one, except
+  that a documented integer smaller than the tiny one is kept."""
+  given = dict(_flag(word) for word in arguments if _flag(word)[0])
+  out = []
+  for word in tiny_flags:
+    name, value = _flag(word)
+    if name in given and re.fullmatch(r"\d+", given[name] or "") and re.fullmatch(r"\d+", value):
+      value = str(min(int(given[name]), int(value)))
+    out.append(f"--{name}={value}")
+  replaced = {_flag(word)[0] for word in out}
+  return [word for word in arguments if _flag(word)[0] not in replaced] + out
+
+
+def tiny(words, folder):
+  """The command to run for a documented command (its words), or None for another program.
+
+  Returns:
+    [sys.executable, ...]: the data flags of the test data, ``/tmp/...`` moved into
+    ``folder``, the flags of `TINY` merged in, and for ``reproduce`` its first seed and the
+    tiny flags added to each of its lists of flags.
+  """
+  entry = docs_test.entry_point(words)
+  if entry is None:
+    return None
+  kind, name, arguments = entry
+  arguments = [word for word in arguments
+               if _flag(word)[0] not in ("data_dir", "raw_data_dir")]
+  arguments = [word.replace("=/tmp/", f"={folder}/tmp/") for word in arguments]
+  if name == "tfgan_info.reproduce":
+    lists = {key: list(value) for key, value in REPRODUCE_LISTS.items()}
+    kept = []
+    for word in arguments:
+      key, value = _flag(word)
+      if key in lists:
+        lists[key] = [v for v in value.split(",") if v] + lists[key]
+      elif key == "seeds":
+        kept.append(f"--seeds={reproduce.parse_seeds(value)[0]}")
+      else:
+        kept.append(word)
+    arguments = kept + [f"--{key}={','.join(value)}" for key, value in lists.items()]
+  arguments = _merge(arguments, TINY.get(name, []))
+  head = ["-m", name] if kind == "module" else [name]
+  return [sys.executable, *head, *arguments]
+
+
+def marked_commands(text):
+  """The commands of the ```bash blocks that follow MARKER in a Markdown text."""
+  out = []
+  for block in re.findall(re.escape(MARKER) + r"\n(```bash\n.*?^```)", text, re.S | re.M):
+    out.extend(docs_test.bash_commands(block + "\n"))
+  return out
+
+
+def workspace(folder):
+  """A folder a reader's commands run in: configs/, tools/, the Markdown and docs/records
+  copied from the checkout."""
+  for name in ("configs", "tools"):  # copies: a cleanup that follows links would empty them
+    shutil.copytree(os.path.join(testutil.ROOT, name), os.path.join(folder, name),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+  shutil.copy(os.path.join(testutil.ROOT, "README.md"), folder)
+  shutil.copytree(os.path.join(testutil.ROOT, "docs", "records"),
+                  os.path.join(folder, "docs", "records"))
+  for path in glob.glob(os.path.join(testutil.ROOT, "docs", "*.md")):
+    shutil.copy(path, os.path.join(folder, "docs"))
+
+
+def read(path):
+  with open(path, encoding="utf-8") as f:
+    return f.read()
+
+
+class TinyTest(tf.test.TestCase):
+
+  def test_a_command_is_made_tiny(self):
+    command = tiny(["python3", "-m", "tfgan_info.evaluate", "--model_dir=runs/x",
+                    "--raw_data_dir=../shared/data", "--num_samples=0", "--batch_size=500"],
+                   "/w")
+    self.assertEqual(command[:4], [sys.executable, "-m", "tfgan_info.evaluate",
+                                   "--model_dir=runs/x"])
+    self.assertIn("--num_samples=0", command)  # smaller than the tiny count: kept
+    self.assertIn("--batch_size=32", command)
+    self.assertNotIn("--batch_size=500", command)
+    self.assertNotIn("--raw_data_dir=../shared/data", command)
+    self.assertIn(f"--data_dir={testutil.TFDS_DIR}", command)
+
+    command = tiny(["python3", "-m", "tfgan_info.reproduce", "--config=configs/x.cfg",
+                    "--seeds=2-4", "--train_flags=--train_steps=300,--g_ema=0", "--tables"],
+                   "/w")
+    self.assertIn("--seeds=2", command)
+    self.assertIn("--tables", command)
+    train_flags = [w for w in command if w.startswith("--train_flags=")]
+    self.assertEqual(len(train_flags), 1)
+    self.assertTrue(train_flags[0].startswith("--train_flags=--train_steps=300,--g_ema=0,"
+                                              "--train_steps=2,"), train_flags[0])
+
+    command = tiny(["python3", "tools/serving_request.py", "--write_payloads=/tmp/req"], "/w")
+    self.assertEqual(command, [sys.executable, "tools/serving_request.py",
+                               "--write_payloads=/w/tmp/req"])
+    self.assertIsNone(tiny(["tensorboard", "--logdir", "runs"], "/w"))
+
+  def test_every_docs_page_with_commands_marks_one_block(self):
+    for doc in docs_test.markdown_files(("docs/*.md",)):
+      text = read(os.path.join(testutil.ROOT, doc))
+      runnable = [c for c in docs_test.bash_commands(text) if docs_test.entry_point(c)]
+      marked = marked_commands(text)
+      self.assertEqual(text.count(MARKER), 1 if runnable else 0, doc)
+      if runnable:
+        self.assertTrue(any(docs_test.entry_point(c) for c in marked), doc)
+
+
+class DocsCommandsTest(tf.test.TestCase):
+
+  def test_the_readme_and_a_block_of_each_docs_page_run(self):
+    folder = tempfile.mkdtemp(dir=self.get_temp_dir())
+    workspace(folder)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=testutil.ROOT)
+    commands = [("README.md", c) for c in docs_test.bash_commands(read(os.path.join(
+        testutil.ROOT, "README.md")))]
+    for doc in docs_test.markdown_files(("docs/*.md",)):
+      commands += [(doc, c) for c in marked_commands(read(os.path.join(testutil.ROOT, doc)))]
+    ran = []
+    for doc, words in commands:
+      command = tiny(words, folder)
+      if command is None or command in ran:
+        continue
+      ran.append(command)
+      start = time.monotonic()
+      proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                            timeout=600)
+      print(f"{time.monotonic() - start:6.1f} s  {doc}: {' '.join(words)}")  # shown with -s
+      self.assertEqual(proc.returncode, 0,
+                       f"{doc}: {' '.join(words)}\nran as: {' '.join(command)}\n"
+                       f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    entries = {docs_test.entry_point(c)[1] for _, c in commands if docs_test.entry_point(c)}
+    self.assertContainsSubset({"tfgan_info.train", "tfgan_info.evaluate", "tfgan_info.reproduce",
+                               "tools/train_classifier.py", "tools/serving_request.py",
+                               "tools/benchmark.py"}, entries)
+
+    # What the README says the main job leaves, and what reproduce --tables rewrites.
+    run = os.path.join(folder, "runs", "infogan_dsprites")
+    self.assertNotEmpty(glob.glob(os.path.join(run, "export", "*", "2", "saved_model.pb")))
+    self.assertTrue(os.path.exists(os.path.join(run, "images", "samples.png")))
+    self.assertNotEmpty(glob.glob(os.path.join(run, "images", "traversal_code*.png")))
+    record = records.read(os.path.join(folder, "docs", "records", "infogan_mnist",
+                                       "seed0.json"))
+    self.assertEqual(record["train_steps"], 2)
+    self.assertEqual(records.render_blocks(read(os.path.join(folder, "README.md")),
+                                           os.path.join(folder, "docs", "records")),
+                     read(os.path.join(folder, "README.md")))
+    self.assertTrue(os.path.exists(os.path.join(folder, "tmp", "infogan_request")))
+
+
+if __name__ == "__main__":
+  tf.test.main()
