@@ -70,14 +70,26 @@ class RecordsTest(tf.test.TestCase):
             "classifier_fid:.2f:classifier-FID -->stale<!-- /headline --> | 18 |\n")
     rendered = records.render_blocks(text, root)
     self.assertEqual(rendered, text.replace(
-        "stale", "c1 accuracy 98.67-98.77%, classifier-FID 2.94-3.94 (seeds 0-1, 4)"))
+        "stale", "c1 accuracy 98.67-98.77%, classifier-FID 2.94-3.94 (0-1, 4)"))
     self.assertEqual(records.render_blocks(rendered, root), rendered)
     self.assertEqual(records.block_names(text), ["cfg"])
     one = records.headline([fake_record(2, 0.5, 4.0)], [("classifier_fid", ".1f", "FID")])
-    self.assertEqual(one, "FID 4.0 (seed 2)")
+    self.assertEqual(one, "FID 4.0 (2)")
     self.assertEqual(records.seed_list([3, 0, 1, 2, 5, 7, 8]), "0-3, 5, 7-8")
     with self.assertRaisesRegex(ValueError, "no records in"):
       records.render_blocks("<!-- headline: none -->x<!-- /headline -->", root)
+    with self.assertRaisesRegex(ValueError, "no record holds the metric classifier_fd"):
+      records.render_blocks("<!-- headline: cfg metrics=classifier_fd -->x<!-- /headline -->",
+                            root)
+    with self.assertRaisesRegex(ValueError, "names no metrics"):
+      records.render_blocks("<!-- headline: cfg -->x<!-- /headline -->", root)
+    # A headline is one cell: an opener without its closer on the line is an error, not a
+    # match that swallows the next rows.
+    with self.assertRaisesRegex(ValueError, "do not pair up"):
+      records.render_blocks("| <!-- headline: cfg metrics=classifier_fid -->x |\n| y |\n", root)
+    with self.assertRaisesRegex(ValueError, "do not pair up on one line"):
+      records.render_blocks("| <!-- headline: cfg metrics=classifier_fid -->x |\n"
+                            "| y <!-- /headline --> |\n", root)
 
   def test_record_of_a_run_holds_its_commands_and_metrics(self):
     model_dir = os.path.join(tempfile.mkdtemp(dir=self.get_temp_dir()), "run")

@@ -30,8 +30,10 @@ TRAINING_FILE = "training.json"
 RECORD_FILE = "record.json"
 BLOCK = re.compile(r"(<!-- records: (?P<name>[\w.-]+)(?P<options>[^>]*?) -->)(?P<body>.*?)"
                    r"(<!-- /records -->)", re.S)
-HEADLINE = re.compile(r"(<!-- headline: (?P<name>[\w.-]+)(?P<options>[^>]*?) -->)(?P<body>.*?)"
-                      r"(<!-- /headline -->)", re.S)
+# A headline is a cell of a table: one line.
+HEADLINE = re.compile(r"(<!-- headline: (?P<name>[\w.-]+)(?P<options>[^>\n]*?) -->)"
+                      r"(?P<body>[^\n]*?)(<!-- /headline -->)")
+MARKERS = {"records": BLOCK, "headline": HEADLINE}
 
 
 def cpu_model() -> str:
@@ -270,18 +272,25 @@ def value_range(values: Sequence[float], fmt: str) -> str:
 
 def headline(records: Sequence[Dict], metrics: Sequence[Tuple[str, str, str]]) -> str:
   """One line of a results table's records: each metric's range over the seeds, then the
-  seeds ("c1 accuracy 98.67-98.77%, classifier-FID 2.94-3.94 (seeds 0-4)").
+  seeds, as the README's headline column writes them ("c1 accuracy 98.67-98.77%,
+  classifier-FID 2.94-3.94 (0-4)").
 
   Args:
     records: the records of one results table.
     metrics: (key, format, label) triples; the label is what the line calls the metric.
+
+  Raises:
+    ValueError: without metrics, or for a metric no record holds (a misspelt key).
   """
+  if not metrics:
+    raise ValueError("a headline names no metrics")
   parts = []
   for key, fmt, label in metrics:
     values = [r["metrics"][key] for r in records if r["metrics"].get(key) is not None]
-    parts.append(f"{label} {value_range(values, fmt) if values else 'n/a'}")
-  seeds = [r["seed"] for r in records]
-  return f"{', '.join(parts)} (seed{'s' if len(seeds) > 1 else ''} {seed_list(seeds)})"
+    if not values:
+      raise ValueError(f"no record holds the metric {key}")
+    parts.append(f"{label} {value_range(values, fmt)}")
+  return f"{', '.join(parts)} ({seed_list([r['seed'] for r in records])})"
 
 
 def parse_headline_metrics(spec: str) -> List[Tuple[str, str, str]]:
@@ -303,8 +312,15 @@ def render_blocks(text: str, records_root: str) -> str:
   the README's table of models), both of ``records_root/<name>/``.
 
   Raises:
-    ValueError: for a block whose folder holds no record.
+    ValueError: for a block whose folder holds no record, a headline that names no metric or
+      one its records lack, or a marker that is not part of a block (an opening marker
+      without its closing one, a headline's on another line).
   """
+  for kind, pattern in MARKERS.items():
+    blocks = len(pattern.findall(text))
+    if not text.count(f"<!-- {kind}: ") == text.count(f"<!-- /{kind} -->") == blocks:
+      raise ValueError(f"the {kind} markers <!-- {kind}: NAME ... --> and <!-- /{kind} --> do "
+                       "not pair up" + (" on one line" if kind == "headline" else ""))
   def records_of(match):
     name = match.group("name")
     found = load(os.path.join(records_root, name))

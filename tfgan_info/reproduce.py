@@ -7,8 +7,8 @@ which writes the run's result record) and copies the record to
 ``<records_dir>/<name>/seed<S>.json``. One progress line per stage and seed; every command's
 output goes to a log beside its run. Killed at any moment, the same command goes on: a seed
 whose record matches the config file is done, a run resumes from its checkpoints, and an
-evaluation is redone. ``--tables`` then regenerates every records table of README.md and
-docs/*.md from the records (docs/results.md, "How the tables are made").
+evaluation is redone. ``--tables`` then regenerates every records table and headline of
+README.md and docs/*.md from the records (docs/results.md, "How the tables are made").
 """
 
 if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up lines
@@ -53,8 +53,8 @@ def define_flags():
   flags.DEFINE_string("classifiers_dir", "runs", "Where the domain classifiers are "
                       "(classifier_<dataset>/), and are trained when missing.")
   flags.DEFINE_string("records_dir", "docs/records", "Where the records go.")
-  flags.DEFINE_boolean("tables", False, "After the seeds, regenerate the records tables of "
-                       "README.md and docs/*.md.")
+  flags.DEFINE_boolean("tables", False, "After the seeds, regenerate the records tables and "
+                       "headlines of README.md and docs/*.md.")
 
 
 def parse_seeds(text: str) -> List[int]:
@@ -99,8 +99,9 @@ def config_domain(config_path: str, train_flags: Sequence[str]):
 def headline(metrics, limit: int = 3) -> str:
   """A few of a record's metrics for the progress line."""
   keys = [k for k in ("c1_matched_accuracy", "classify_accuracy", "classifier_fid",
-                      "classifier_score", "reconstruction_label_kept", "linear_probe_accuracy_100",
-                      "disentanglement.factor_vae_infogan_cr", "disentanglement.mig")
+                      "classifier_score", "reconstruction_identity_kept",
+                      "linear_probe_accuracy_100", "disentanglement.factor_vae_infogan_cr",
+                      "disentanglement.mig")
           if k in metrics][:limit]
   return ", ".join(f"{k} {metrics[k]:.4g}" for k in keys)
 
@@ -153,7 +154,7 @@ def reproduce_seed(config_path: str, seed: int, name: str, flags_: dict, say) ->
 
 
 def table_docs(root: str = ".") -> List[str]:
-  """The Markdown files whose records tables `--tables` regenerates."""
+  """The Markdown files whose records tables and headlines `--tables` regenerates."""
   out = []
   for pattern in TABLE_DOCS:
     out.extend(sorted(glob.glob(os.path.join(root, pattern))))
@@ -161,7 +162,8 @@ def table_docs(root: str = ".") -> List[str]:
 
 
 def write_tables(records_dir: str, root: str = ".") -> List[str]:
-  """Regenerates the records tables of README.md and docs/*.md; the files it changed."""
+  """Regenerates the records tables and headlines of README.md and docs/*.md; the files it
+  changed."""
   changed = []
   for path in table_docs(root):
     with open(path, encoding="utf-8") as f:
@@ -201,7 +203,7 @@ def main(argv):
       reproduce_seed(FLAGS.config, seed, name, flags_, say)
     if FLAGS.tables:
       for path in write_tables(FLAGS.records_dir):
-        say(f"Regenerated the records tables of {path}")
+        say(f"Regenerated the records tables and headlines of {path}")
   except (RuntimeError, ValueError, OSError) as e:
     sys.exit(f"Error: {e}")
 
