@@ -82,6 +82,8 @@ def bash_commands(text: str):
   commands at ``&&``, ``||``, ``;``, ``|`` and ``&``."""
   out = []
   for block in re.findall(r"^```(?:bash|sh|shell)\n(.*?)^```", text, re.S | re.M):
+    # A comment line ends at its newline, a trailing backslash included.
+    block = "".join(line for line in block.splitlines(True) if not line.lstrip().startswith("#"))
     for line in re.sub(r"\\\n\s*", " ", block).splitlines():
       line = line.strip()
       if line.startswith("$ "):
@@ -253,6 +255,8 @@ class DocsTest(tf.test.TestCase):
     self.assertEqual(bash_commands(text), [
         ["python3", "-m", "tfgan_info.train", "--flagfile=configs/gan_mnist.cfg", "--seed=1"],
         ["pip", "install", "x"], ["python3", "tools/render.py", "--scale=2"]])
+    self.assertEqual(bash_commands("```bash\n# a comment \\\npython3 tools/render.py\n```\n"),
+                     [["python3", "tools/render.py"]])
     self.assertEqual(bash_commands("```bash\npython3 -c \"import a; a.b('#')\" | tail\n```\n"),
                      [["python3", "-c", "import a; a.b('#')"], ["tail"]])
 
