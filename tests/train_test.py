@@ -85,6 +85,11 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
       ("no_model_dir", ["--model_dir="], r"Error: --model_dir is required"),
       ("another_models_flag", ["--mismatch_weight=2"],
        r"Error: --mismatch_weight is a parameter of --model=cgan, not of --model=infogan"),
+      ("image_size_of_a_named_dataset", ["--image_size=32"],
+       r"Error: --image_size: for folder:PATH and tfds:NAME datasets only, not mnist; "
+       r"tfds:mnist reads mnist with them"),
+      ("missing_image_folder", ["--dataset=folder:/no/such/images", "--model_dir=/tmp/x"],
+       r"Error: Image folder /no/such/images does not exist"),
   )
   def test_bad_flags(self, args, pattern):
     proc = run_cli("tfgan_info.train", "--flagfile=configs/infogan_mnist.cfg", *args)

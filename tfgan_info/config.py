@@ -36,21 +36,41 @@ class ConfigFormatError(ValueError):
 class DataConfig:
   dataset: str = P.field(
       "mnist", f"A tfds dataset ({', '.join(data_lib.DATASETS)}), a dataset of image pairs "
-      f"built from them ({', '.join(data_lib.PAIRED_DATASETS)}), or "
+      f"built from them ({', '.join(data_lib.PAIRED_DATASETS)}), "
+      f"{data_lib.TFDS_PREFIX}NAME: any tfds image dataset, "
+      f"{data_lib.FOLDER_PREFIX}FOLDER: PNG / JPEG images, in class subfolders for labels "
+      "(FOLDER/train/ and FOLDER/test/ for two splits), or "
       f"{data_lib.PAIRED_PREFIX}FOLDER: pix2pix's side-by-side A|B JPEG / PNG images in "
-      "FOLDER/train/ and FOLDER/test/ (or val/).")
+      "FOLDER/train/ and FOLDER/test/ (or val/) (docs/data.md).")
   direction: str = P.field("AtoB", "Paired datasets: translate A (the left image) into B, or "
                            "B into A.", choices=data_lib.paired.DIRECTIONS)
   data_dir: str = P.field("", "tfds data folder ('' = tfds default).")
   raw_data_dir: str = P.field(
       "", "Build the dataset offline from the original raw gzip files in this folder (or its "
       "<dataset>/ subfolder); '' = download with tfds.")
+  image_size: int = P.field(
+      0, "tfds: and folder: datasets: fit every image to this square side (its central "
+      "square, or --crop_size's, resized); 0: --crop_size, or the data's own size.", lower=0)
+  crop_size: int = P.field(
+      0, "tfds: and folder: datasets: the side of the central square cropped before the "
+      "resize (e.g. 108 for CelebA's faces); 0: the largest square.", lower=0)
+  image_channels: int = P.field(
+      0, "tfds: and folder: datasets: 1 (grey) or 3 (RGB) to convert every image; 0: the "
+      "data's own.", lower=0, upper=3)
+  image_feature: str = P.field("image", "tfds: datasets: the feature holding the image.")
+  label_feature: str = P.field(
+      "label", "tfds: datasets: the ClassLabel feature holding the class (a dataset without "
+      "'label' has no classes).")
+  manual_dir: str = P.field(
+      "", "tfds: datasets: tfds' manual_dir, the folder of files a dataset's instructions "
+      "ask to download by hand.")
   batch_size: int = P.field(64, "Global batch size.", lower=1)
   cache: bool = P.field(True, "Cache decoded examples in memory.")
   shuffle_buffer: int = P.field(60000, "Shuffle buffer size.", lower=1)
 
   def __post_init__(self):
-    data_lib.check_dataset(self.dataset, self.direction)  # the flag is a string, not an enum
+    # The flag is a string, not an enum.
+    data_lib.check_dataset(self.dataset, self.direction, data_lib.source_of(self))
 
 
 @dataclasses.dataclass(frozen=True)

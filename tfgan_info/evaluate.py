@@ -45,6 +45,7 @@ if __name__ == "__main__":  # before TensorFlow loads: quiet its C++ start-up li
 
 # pylint: disable=g-import-not-at-top,wrong-import-position
 import dataclasses
+import functools
 import inspect
 import json
 import os
@@ -78,7 +79,8 @@ def define_flags():
   flags.DEFINE_integer("batch_size", 500, "Evaluation batch size.", lower_bound=1)
   flags.DEFINE_string("classifier_dir", "",
                       "Folder of the domain classifier (tools/train_classifier.py); default "
-                      "runs/classifier_<dataset>.")
+                      "runs/classifier_<dataset> (of a tfds: or folder: dataset, its "
+                      "`data.file_name`).")
   flags.DEFINE_integer("num_samples", 10000, "Generated images for sample metrics.",
                        lower_bound=0)
   flags.DEFINE_integer("seed", 0, "Seed of the generated samples.")
@@ -133,16 +135,26 @@ def _batched(fn, images, key, batch_size=500):
                          for i in range(0, len(images), batch_size)])
 
 
-def load_classifier(classifier_dir: str, dataset: str):
-  """The domain classifier's (path, FeatureFn or None, note): None and a note if it is absent."""
+def load_classifier(classifier_dir: str, dataset: str, image_shape=None, num_classes=None):
+  """The domain classifier's (path, FeatureFn or None, note): None and a note if it is absent,
+  or if its input is not ``image_shape`` or its classes not ``num_classes`` (when given: the
+  images it would judge and their classes)."""
   import keras  # pylint: disable=g-import-not-at-top
   from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
   path = os.path.join(classifier_dir, "classifier.keras")
   if not os.path.exists(path):
     return path, None, (f"no domain classifier at {path}: train it with python "
                         f"tools/train_classifier.py --dataset={dataset} (add --raw_data_dir "
-                        "offline)")
-  return path, sq.classifier_feature_fn(keras.models.load_model(path)), ""
+                        "offline; for a tfds: or folder: dataset, the run's --image_* flags)")
+  model = keras.models.load_model(path)
+  shape, classes = tuple(model.input_shape[1:]), model.output_shape[-1]
+  if (image_shape is not None and shape != tuple(image_shape)) or (
+      num_classes is not None and classes != num_classes):
+    return path, None, (f"the domain classifier at {path} reads {shape} images of {classes} "
+                        f"classes, the run's are {tuple(image_shape)} of {num_classes}: train "
+                        f"one for them with python tools/train_classifier.py "
+                        f"--dataset={dataset} and the run's --image_* flags")
+  return path, sq.classifier_feature_fn(model), ""
 
 
 def representation_fn(loaded):
@@ -366,17 +378,16 @@ def sample_quality(loaded, test_images, load_train_images, classifier, num_sampl
 
 
 # -- the suites: each runs on an export that has its signatures -------------------------------
-def categorical_code_suite(loaded, spec, test, dataset):
+def categorical_code_suite(loaded, spec, test, num_classes):
   """c1's matched accuracy as a classifier of the real test images (its categories matched
-  one-to-one to labels), when the latent has a categorical code."""
-  from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
+  one-to-one to labels), when the latent has a categorical code and the data class labels."""
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
-  if not spec.categorical:
+  if not spec.categorical or not num_classes:
     return {}
   k = spec.codes[spec.categorical[0]].size
   acc = metrics.compute_matched_accuracy(
       lambda x: loaded.infer_codes(x)["categorical_probs"][:, :k], test,
-      num_classes=max(k, data_lib.NUM_CLASSES[dataset]))
+      num_classes=max(k, num_classes))
   # Labels the test split lacks have no accuracy: null in JSON.
   return {"c1_matched_accuracy": acc["accuracy"], "c1_mapping": acc["mapping"],
           "c1_per_class_accuracy": [None if a != a else a for a in acc["per_class_accuracy"]],
@@ -391,12 +402,12 @@ def classify_suite(loaded, test):
       lambda x: loaded.classify(x)["probs"], test)["accuracy"]}
 
 
-def reconstruction_suite(loaded, test, train, classifier, probe_labels, ground_truth, seed,
-                         batch_size):
-  """`reconstruction_metrics` (no linear probes on a dataset with ground-truth factors,
-  whose train split is 737,280 images)."""
-  return reconstruction_metrics(loaded, test, train(), classifier[1],
-                                () if ground_truth else probe_labels, seed, batch_size)
+def reconstruction_suite(loaded, test, train, classifier, probe_labels, ground_truth,
+                         num_classes, seed, batch_size):
+  """`reconstruction_metrics` (no linear probes on a dataset without class labels, nor on one
+  with ground-truth factors, whose train split is 737,280 images)."""
+  probes = () if ground_truth or not num_classes else probe_labels
+  return reconstruction_metrics(loaded, test, train(), classifier[1], probes, seed, batch_size)
 
 
 def translation_suite(loaded, dataset, direction, split, data_dir, raw_data_dir, classifier,
@@ -488,7 +499,8 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     split: the real split to compare with.
     raw_data_dir, data_dir: override the run's data folders (None: the run's).
     batch_size: evaluation batch size.
-    classifier_dir: folder of the domain classifier ("" = runs/classifier_<dataset>).
+    classifier_dir: folder of the domain classifier ("" = runs/classifier_<dataset>, or
+      of a tfds: or folder: dataset its `data.file_name`).
     num_samples: generated images for the sample metrics (0 skips them).
     seed: seed of the generated samples.
     inception: also try the InceptionV3 FID / IS.
@@ -529,9 +541,13 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     # A seeded order for a rendered train split (its index order is sorted by factor).
     seed_order = seed if name == "train" else None
     return data_lib.pipeline(
-        data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order),
+        data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order,
+                      source=data_lib.source_of(dc)),
         batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
   results = {"export": path, "split": split, "dataset": dc.dataset}
+  dc = dataclasses.replace(dc, data_dir=data_dir or "")  # the folders this evaluation reads
+  truth = data_lib.GROUND_TRUTH.get(dc.dataset)
+  ground_truth = functools.partial(truth, data_dir=data_dir) if truth else None
   restart_state = restarts.State.load(model_dir)
   if restart_state.scores:
     # Which attempt of a run with a restart rule was exported, and every attempt's score.
@@ -547,7 +563,10 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
     domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
     if classifier_dir or domain:
       classifier = load_classifier(
-          classifier_dir or os.path.join("runs", f"classifier_{domain}"), domain or dc.dataset)
+          classifier_dir or os.path.join(
+              "runs", f"classifier_{data_lib.file_name(domain, data_lib.source_of(dc))}"),
+          domain or dc.dataset, *((data_lib.image_shape_of(dc), data_lib.num_classes_of(dc))
+                                  if domain == dc.dataset else ()))
     else:
       classifier = ("", None, f"no domain classifier for the outputs of {dc.dataset} "
                     f"{dc.direction} (pass --classifier_dir to use one)")
@@ -557,9 +576,10 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       results["classifier_dir"] = os.path.dirname(classifier[0])
   results.update(run_suites(signatures, dict(
       loaded=loaded, spec=spec, test=batches(split), train=lambda: batches("train"),
-      dataset=dc.dataset, direction=dc.direction, split=split, data_dir=data_dir,
+      dataset=dc.dataset, num_classes=data_lib.num_classes_of(dc), direction=dc.direction,
+      split=split, data_dir=data_dir,
       raw_data_dir=raw_data_dir, classifier=classifier, probe_labels=probe_labels,
-      ground_truth=data_lib.GROUND_TRUTH.get(dc.dataset), seed=seed, batch_size=batch_size,
+      ground_truth=ground_truth, seed=seed, batch_size=batch_size,
       num_samples=num_samples, inception=inception, inception_weights=inception_weights,
       inception_samples=inception_samples, sample_sets=sample_sets,
       disentanglement_points=disentanglement_points,

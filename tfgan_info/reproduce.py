@@ -51,7 +51,8 @@ def define_flags():
                       "here (passed to every command).")
   flags.DEFINE_string("runs_dir", "runs/reproduce", "Where the run folders go.")
   flags.DEFINE_string("classifiers_dir", "runs", "Where the domain classifiers are "
-                      "(classifier_<dataset>/), and are trained when missing.")
+                      "(classifier_<dataset>/, or of a tfds: or folder: dataset "
+                      "its `data.file_name`), and are trained when missing.")
   flags.DEFINE_string("records_dir", "docs/records", "Where the records go.")
   flags.DEFINE_boolean("tables", False, "After the seeds, regenerate the records tables and "
                        "headlines of README.md and docs/*.md.")
@@ -85,15 +86,26 @@ def run_logged(command: Sequence[str], log_path: str, cwd: Optional[str] = None)
 
 
 def config_domain(config_path: str, train_flags: Sequence[str]):
-  """The dataset whose domain classifier scores the config's outputs, or None (see
-  `data.paired.output_domain`; none for a dataset without class labels)."""
+  """(the dataset whose domain classifier scores the config's outputs, the `data.Source` that
+  reads it as the run does), or (None, None) (see `data.paired.output_domain`; none for a
+  dataset without class labels)."""
   from tfgan_info import data as data_lib
   from tfgan_info import train
   config = train.parse_config(["reproduce", f"--flagfile={config_path}", *train_flags])
-  domain = data_lib.paired.output_domain(config.data.dataset, config.data.direction)
-  if not domain or domain in data_lib.GROUND_TRUTH or not data_lib.NUM_CLASSES[domain]:
-    return None
-  return domain
+  dc = config.data
+  domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
+  if not domain or domain in data_lib.GROUND_TRUTH:
+    return None, None
+  if domain != dc.dataset:
+    return (domain, data_lib.Source()) if data_lib.NUM_CLASSES[domain] else (None, None)
+  return (domain, data_lib.source_of(dc)) if data_lib.num_classes_of(dc) else (None, None)
+
+
+def source_flags(source) -> List[str]:
+  """The --flags of a `data.Source`'s settings other than their defaults."""
+  import dataclasses  # pylint: disable=g-import-not-at-top
+  return [f"--{f.name}={getattr(source, f.name)}" for f in dataclasses.fields(source)
+          if getattr(source, f.name) != f.default]
 
 
 def headline(metrics, limit: int = 3) -> str:
@@ -128,17 +140,18 @@ def reproduce_seed(config_path: str, seed: int, name: str, flags_: dict, say) ->
       f"({training['wall_s'] / 60:.1f} min of training in {len(training['commands'])} "
       f"command{'s' * (len(training['commands']) > 1)})")
 
-  domain = config_domain(config_path, flags_["train_flags"])
-  classifier_dir = os.path.join(flags_["classifiers_dir"], f"classifier_{domain}") if domain \
-      else ""
+  from tfgan_info import data as data_lib  # pylint: disable=g-import-not-at-top
+  domain, source = config_domain(config_path, flags_["train_flags"])
+  classifier_name = f"classifier_{data_lib.file_name(domain, source)}" if domain else ""
+  classifier_dir = os.path.join(flags_["classifiers_dir"], classifier_name) if domain else ""
   if domain and not os.path.exists(os.path.join(classifier_dir, "classifier.keras")):
     if not os.path.exists(CLASSIFIER_TOOL):
       raise RuntimeError(f"no domain classifier in {classifier_dir}, and no {CLASSIFIER_TOOL} "
                          "here to train it: run from the repository's root")
     say(f"seed {seed}: training the {domain} domain classifier {classifier_dir}")
     run_logged([python, CLASSIFIER_TOOL, f"--dataset={domain}", f"--output_dir={classifier_dir}",
-                *raw, *flags_["classifier_flags"]],
-               os.path.join(flags_["runs_dir"], "logs", f"classifier_{domain}.log"))
+                *source_flags(source), *raw, *flags_["classifier_flags"]],
+               os.path.join(flags_["runs_dir"], "logs", f"{classifier_name}.log"))
 
   say(f"seed {seed}: evaluating")
   evaluate = [python, "-m", "tfgan_info.evaluate", f"--model_dir={model_dir}",

@@ -45,10 +45,11 @@ def whole_batches(total: int, batch_size: int):
 def recalibration_batches(config: Config, batch_size: int = 500):
   """The first --bn_recalibration_images real training images of the run's shuffled order
   (the real data only: no labels), in batches of ``batch_size`` (whole batches, at least
-  one)."""
+  one; a training split smaller than that gives all its images, the last batch partial)."""
   ds = data_lib.train_split(config.data, config.runtime.seed)
   size, count = whole_batches(config.runtime.bn_recalibration_images, batch_size)
-  batches = data_lib.pipeline(ds, size, shuffle=False, repeat=False, cache=False)
+  batches = data_lib.pipeline(ds, size, shuffle=False, repeat=False, cache=False,
+                              drop_remainder=False)
   return (batch["image"] for batch in batches.take(count))
 
 

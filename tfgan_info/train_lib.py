@@ -209,13 +209,17 @@ def train_dataset(config: Config, start_step: int = 0) -> tf.data.Dataset:
 
 
 def grid_images(config: Config, count: int):
-  """The first ``count`` test images (fixed across restarts) for a model's image grids, or
-  None when ``count`` is 0 (the model's ``grid_real_images``)."""
+  """The first ``count`` test images (fixed across restarts; all of them when the split is
+  smaller) for a model's image grids, or None when ``count`` is 0 (the model's
+  ``grid_real_images``)."""
   if not count:
     return None
   dc = config.data
-  ds = data_lib.load(dc.dataset, "test", dc.data_dir or None, dc.raw_data_dir or None)
-  batch = next(iter(data_lib.pipeline(ds, count, shuffle=False, repeat=False, cache=False)))
+  ds = data_lib.load(dc.dataset, "test", dc.data_dir or None, dc.raw_data_dir or None,
+                     source=data_lib.source_of(dc))
+  # A dataset smaller than ``count`` (a small folder) gives all it has.
+  batch = next(iter(data_lib.pipeline(ds, count, shuffle=False, repeat=False, cache=False,
+                                      drop_remainder=False)))
   return batch["image"].numpy()
 
 

@@ -5,7 +5,7 @@ A ground-truth dataset has ``num_factors`` discrete factors of variation, factor
 metrics sample factors uniformly and independently with a `np.random.RandomState`.
 """
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -15,6 +15,10 @@ class GroundTruthData:
 
   factors_num_values: Sequence[int] = ()
   observation_shape: Sequence[int] = ()
+
+  def __init__(self, data_dir: Optional[str] = None):
+    """``data_dir``: tfds' data folder, for data read from tfds (rendered data needs none)."""
+    del data_dir
 
   @property
   def num_factors(self) -> int:

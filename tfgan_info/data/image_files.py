@@ -14,8 +14,8 @@ from PIL import UnidentifiedImageError
 # The formats `tf.io.decode_image` reads that folders may hold (Pillow's names).
 FORMATS = ("PNG", "JPEG")
 # Channels of the Pillow modes of these formats (palette images decode to RGB).
-MODE_CHANNELS = {"1": 1, "L": 1, "I": 1, "I;16": 1, "LA": 2, "P": 3, "RGB": 3, "CMYK": 3,
-                 "YCbCr": 3, "RGBA": 4}
+MODE_CHANNELS = {"1": 1, "L": 1, "I": 1, "F": 1, "I;16": 1, "I;16B": 1, "I;16L": 1, "LA": 2,
+                 "P": 3, "RGB": 3, "CMYK": 3, "YCbCr": 3, "RGBA": 4}
 
 
 class ImageFileError(ValueError):
@@ -30,8 +30,9 @@ def inspect(path: str, what: str = "Image") -> Tuple[int, int, int]:
     what: how messages name the file ("Paired image", "Image").
 
   Raises:
-    ImageFileError: one line naming the file: empty, neither a PNG nor a JPEG, or cut short
-      or corrupt (a PNG chunk's checksum, a JPEG that does not decode to its end).
+    ImageFileError: one line naming the file: unreadable, empty, neither a PNG nor a JPEG,
+      or cut short or corrupt (a PNG chunk's checksum, a JPEG that does not decode to its
+      end).
   """
   kind = None
   try:
@@ -49,6 +50,11 @@ def inspect(path: str, what: str = "Image") -> Tuple[int, int, int]:
     raise ImageFileError(f"{what} {path} is empty (0 bytes): replace or remove it" if empty
                          else f"{what} {path} is neither a PNG nor a JPEG file (it cannot be "
                          "decoded): replace or remove it") from e
+  except Image.DecompressionBombError as e:
+    raise ImageFileError(f"{what} {path} is too large to decode safely ({e})") from e
+  except PermissionError as e:
+    raise ImageFileError(f"{what} {path} cannot be read ({e.strerror}): give the run read "
+                         "access to it") from e
   except (OSError, SyntaxError, ValueError) as e:
     if isinstance(e, ImageFileError):
       raise

@@ -130,7 +130,7 @@ class AGE(TwoPlayerModel):
       raise ValueError("AGE's networks share one policy: --float32_network does not apply")
     spec = latents_lib.LatentSpec.from_config(config.model)
     generator, encoder = networks.build_age_networks(
-        config.model.architecture, spec.noise_dim, data_lib.IMAGE_SHAPES[config.data.dataset],
+        config.model.architecture, spec.noise_dim, data_lib.image_shape_of(config.data),
         width=config.model.width)
     return cls(generator, encoder, spec, seed=config.runtime.seed,
                **dataclasses.asdict(config.params))

@@ -87,7 +87,7 @@ class ALI(GAN):
     if config.runtime.float32_network != "none":
       raise ValueError("ALI's networks share one policy: --float32_network does not apply")
     spec = latents_lib.LatentSpec.from_config(config.model)
-    shape = data_lib.IMAGE_SHAPES[config.data.dataset]
+    shape = data_lib.image_shape_of(config.data)
     width = config.model.width or 64
     m = spec.noise_dim
     return cls(dcgan.build_generator(m, shape, width=width),

@@ -78,9 +78,10 @@ class ConditionalGAN(GAN):
     """G takes the noise and the labels (through an embedding), D projects a label
     embedding."""
     dataset = config.data.dataset
-    num_classes = data_lib.NUM_CLASSES[dataset]
+    num_classes = data_lib.num_classes_of(config.data)
     if not num_classes:
-      raise ValueError(f"--model=cgan needs class labels, and {dataset} has none")
+      raise ValueError(f"--model=cgan needs class labels, and {dataset} has none (a folder: "
+                       "its images in one subfolder per class)")
     if spec.to_spec() != f"cat:{num_classes}":
       raise ValueError(f"--model=cgan conditions on the {num_classes} labels of {dataset}: "
                        f"set --codes=cat:{num_classes}")

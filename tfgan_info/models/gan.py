@@ -122,7 +122,7 @@ class GAN(TwoPlayerModel):
     spec = latents_lib.LatentSpec.from_config(config.model)
     options = cls.network_options(config, spec)
     generator, discriminator = networks.build_gan_networks(
-        config.model.architecture, image_shape=data_lib.IMAGE_SHAPES[config.data.dataset],
+        config.model.architecture, image_shape=data_lib.image_shape_of(config.data),
         width=config.model.width, **base.network_policies(config), **options)
     return cls(generator, discriminator, spec, seed=config.runtime.seed,
                **cls.model_kwargs(config))

@@ -77,7 +77,7 @@ class InfoGANCR(InfoGAN):
     """The parameters, and H (`networks.build_pair_classifier` of the run's architecture)."""
     spec = latents_lib.LatentSpec.from_config(config.model)
     h = networks.build_pair_classifier(
-        config.model.architecture, data_lib.IMAGE_SHAPES[config.data.dataset],
+        config.model.architecture, data_lib.image_shape_of(config.data),
         len(spec.codes), width=config.model.width)
     return dict(super().model_kwargs(config), pair_classifier=h)
 

@@ -100,7 +100,11 @@ class SSInfoGAN(InfoGAN):
   @classmethod
   def network_options(cls, config, spec):
     """Separate heads Q_ss (the first code) and Q_us (the others)."""
-    num_labels = data_lib.NUM_CLASSES[config.data.dataset]
+    num_labels = data_lib.num_classes_of(config.data)
+    if not num_labels:
+      raise ValueError(f"--model=ssinfogan learns its first code from labelled examples, and "
+                       f"{config.data.dataset} has no class labels (a folder: its images in "
+                       "one subfolder per class)")
     if not spec.codes or str(spec.codes[0]) != f"cat:{num_labels}":
       raise ValueError(f"--model=ssinfogan ties the first code to the {num_labels} labels of "
                        f"{config.data.dataset}: start --codes with cat:{num_labels}")

@@ -6,9 +6,11 @@ import inspect
 
 from tfgan_info import precision
 from tfgan_info.networks import dcgan
+from tfgan_info.networks import infogan_chairs
 from tfgan_info.networks import infogan_cr_dsprites
 from tfgan_info.networks import infogan_dsprites
 from tfgan_info.networks import infogan_mnist
+from tfgan_info.networks import infogan_svhn
 from tfgan_info.networks import mlp
 from tfgan_info.networks import unet_patchgan
 from tfgan_info.networks.conditional import build_conditional_generator
@@ -16,9 +18,11 @@ from tfgan_info.networks.discriminator import Discriminator
 
 ARCHITECTURES = {
     "dcgan": dcgan,
+    "infogan_chairs": infogan_chairs,
     "infogan_cr_dsprites": infogan_cr_dsprites,
     "infogan_dsprites": infogan_dsprites,
     "infogan_mnist": infogan_mnist,
+    "infogan_svhn": infogan_svhn,
     "mlp": mlp,
     "unet_patchgan": unet_patchgan,
 }
