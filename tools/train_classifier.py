@@ -144,9 +144,7 @@ def main(argv):
     sys.exit(f"Error: unexpected arguments {argv[1:]}")
   suffix = "_input" if FLAGS.dataset in data_lib.PAIRED_DATASETS else ""
   try:
-    source = data_lib.Source(**{f: getattr(FLAGS, f) for f in (
-        "image_size", "crop_size", "image_channels", "image_feature", "label_feature",
-        "manual_dir")})
+    source = data_lib.source_of(FLAGS)  # the flags are named after the Source fields
     output_dir = FLAGS.output_dir or os.path.join(
         "runs", f"classifier_{data_lib.file_name(FLAGS.dataset, source)}{suffix}")
     results = train_classifier(FLAGS.dataset, output_dir, FLAGS.raw_data_dir, FLAGS.data_dir,
