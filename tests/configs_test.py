@@ -21,7 +21,8 @@ from tfgan_info.models import registry
 
 # Datasets the tests read without a download: the MNIST-format files, procedural dSprites and
 # the pairs built from them.
-OFFLINE = ("mnist", "fashion_mnist") + data.RENDERED + data.PAIRED_DATASETS
+OFFLINE = (("mnist", "fashion_mnist") + data.RENDERED + data.PAIRED_DATASETS
+           + data.captioned.EMBEDDED)
 # Configs of offline data that no run measured: evaluated in `test_one_step` (noisy
 # dSprites shares colour dSprites' path but for the rendering, tests/data checks that).
 UNMEASURED = ("infogan_color_dsprites",)
@@ -88,7 +89,8 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
 
   def test_a_flag_of_another_model_is_refused(self):
     with self.assertRaisesRegex(ValueError, r"--mismatch_weight is a parameter of "
-                                r"--model=cgan, not of --model=infogan \(its parameters: "
+                                r"--model=cgan\|text_cgan, not of --model=infogan \(its "
+                                r"parameters: "
                                 r"--augment_d, --discriminator_steps, "
                                 r"--equivariant_codes, --generator_loss, "
                                 r"--generator_steps, --lambda_cat, "
@@ -141,6 +143,9 @@ class ConfigsTest(tf.test.TestCase, parameterized.TestCase):
       loaded = tf.saved_model.load(path)
       if "sample" in loaded.signatures:
         out = loaded.sample(count=tf.constant(2), seed=tf.constant(0, tf.int64))
+      elif "generate_from_text" in loaded.signatures:  # a text-to-image model
+        out = loaded.generate_from_text(captions=tf.constant(model.grid_captions[:2]),
+                                        seed=tf.constant(0, tf.int64))
       else:  # an image-to-image model serves translate instead
         out = loaded.translate(tf.zeros((2,) + model.source_shape))
       self.assertEqual(out["images"].shape[0], 2)

@@ -23,6 +23,18 @@ class GridsTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "do not fill"):
       grids.image_grid(images, 4, 4)
 
+  def test_caption_grid_writes_each_caption_above_its_samples(self):
+    images = np.ones((2, 3, 4, 5, 1), np.float32)  # white samples
+    grid = grids.caption_grid(["a thick seven", "x"], images, scale=2)
+    band = grids.CAPTION_BAND
+    self.assertEqual(grid.shape, (2 * (band + 2 * 6), 2 * (3 * 6 + 1), 1))
+    self.assertEqual(grid.dtype, np.uint8)
+    first, second = grid[:band], grid[band + 12:2 * band + 12]
+    self.assertLess(first.min(), 128)  # black text on the white band
+    self.assertGreater((first < 128).sum(), (second < 128).sum())  # a longer caption: more ink
+    with self.assertRaisesRegex(ValueError, "1 captions for 2 rows"):
+      grids.caption_grid(["x"], images)
+
   def test_traversal_grids_one_per_continuous_code(self):
     model = make_model()
     out = grids.generator_grids(model.generate, model.latent_spec, np.linspace(-2, 2, 5))

@@ -43,6 +43,42 @@ class AdversarialLossTest(tf.test.TestCase):
   def test_per_example_shape(self):
     self.assertEqual(losses.minimax_discriminator_loss(self.real, self.fake).shape, (7,))
 
+  def test_gan_cls_matches_numpy(self):
+    # Reed et al. 2016, Alg. 1: L_D = log(s_r) + (log(1 - s_w) + log(1 - s_f)) / 2, negated.
+    wrong = np.random.default_rng(1).normal(size=(7, 1)).astype(np.float32)
+    s_r, s_w, s_f = (1 / (1 + np.exp(-x[:, 0])) for x in (self.real, wrong, self.fake))
+    half = -(np.log(s_r) + (np.log(1 - s_w) + np.log(1 - s_f)) / 2)
+    self.assertAllClose(losses.gan_cls_discriminator_loss(self.real, wrong, self.fake), half,
+                        rtol=1e-5)
+    w = 3.0
+    weighted = -(np.log(s_r) + (w * np.log(1 - s_w) + np.log(1 - s_f)) / (1 + w))
+    self.assertAllClose(losses.gan_cls_discriminator_loss(self.real, wrong, self.fake, w),
+                        weighted, rtol=1e-5)
+    # w = 0: the plain GAN value function.
+    self.assertAllClose(losses.gan_cls_discriminator_loss(self.real, wrong, self.fake, 0.0),
+                        losses.minimax_discriminator_loss(self.real, self.fake), rtol=1e-6)
+
+
+class JointEmbeddingLossTest(tf.test.TestCase):
+
+  def test_matches_numpy(self):
+    rng = np.random.default_rng(0)
+    u = rng.normal(size=(5, 3))
+    v = rng.normal(size=(5, 3))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    s = u @ v.T / 0.2
+
+    def ce(rows):
+      return -(np.diag(rows) - np.log(np.exp(rows).sum(1)))
+    expected = 0.5 * (ce(s) + ce(s.T))
+    self.assertAllClose(losses.joint_embedding_loss(u, v, 0.2), expected, rtol=1e-5)
+
+  def test_matched_pairs_score_low(self):
+    v = np.eye(4)
+    self.assertAllLess(losses.joint_embedding_loss(v, v, 0.05), 1e-6)
+    self.assertAllGreater(losses.joint_embedding_loss(v, np.roll(v, 1, 0), 0.05), 10.0)
+
 
 class MutualInformationTest(tf.test.TestCase):
 

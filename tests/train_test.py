@@ -84,7 +84,8 @@ class TrainCliTest(tf.test.TestCase, parameterized.TestCase):
       ("bad_batch", ["--batch_size=0"], r"flag --batch_size=0: 0 is not a positive integer"),
       ("no_model_dir", ["--model_dir="], r"Error: --model_dir is required"),
       ("another_models_flag", ["--mismatch_weight=2"],
-       r"Error: --mismatch_weight is a parameter of --model=cgan, not of --model=infogan"),
+       r"Error: --mismatch_weight is a parameter of --model=cgan\|text_cgan, not of "
+       r"--model=infogan"),
       ("image_size_of_a_named_dataset", ["--image_size=32"],
        r"Error: --image_size: for folder:PATH and tfds:NAME datasets only, not mnist; "
        r"tfds:mnist reads mnist with them"),

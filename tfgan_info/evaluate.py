@@ -30,6 +30,12 @@ export's signatures:
   DCI, SAP and BetaVAE score with disentanglement_lib's defaults (`--disentanglement_points`
   and `--disentanglement_eval_points` scale them down), under "disentanglement".
 
+- `generate_from_text`, `embed_text` and `embed_images` (a text-to-image model): how G's images
+  follow their captions (`text_conditioning`): the domain classifier's class against the
+  caption's, on seen and on held-out (class, attribute) combinations; per attribute the rank
+  correlation between the level asked for and the level measured; R-precision with the
+  export's encoder pair; classifier-FID on the test split's captions.
+
 On handwritten digits (MNIST), a model with continuous codes and `sample` / `generate`
 endpoints also gets `stroke_factors`: per continuous code, how its traversal over [-1, 1]
 changes the digits' slant, width, stroke thickness and height (tfgan_info/metrics/
@@ -454,6 +460,112 @@ def sample_quality_suite(loaded, test, train, classifier, num_samples, seed, inc
                         inception_samples, batch_size, sample_sets)
 
 
+def text_conditioning(loaded, requests, domain_name: str, test_arrays, classifier,
+                      seed: int = 0, batch_size: int = 500) -> Dict:
+  """The caption-following metrics of a text-to-image export (`generate_from_text`,
+  `embed_text`, `embed_images`).
+
+  Args:
+    loaded: the export.
+    requests: `data.caption_text.requests` of the dataset's domain (or None for a captioned
+      folder: no facts to request).
+    domain_name: the caption domain ("" for a folder).
+    test_arrays: {"image" [N, H, W, C] in [-1, 1], "captions" [N] str}: the test split,
+      each image with its first caption, for the classifier-FID (G's images of the test
+      captions against the test images).
+    classifier: `load_classifier`'s (path, FeatureFn or None, note).
+    seed: seed of the generated images (call i: seed * 1_000_003 + i).
+    batch_size: captions per call.
+
+  Returns:
+    {"text_class_accuracy" and "text_class_accuracy_held_out" (the domain classifier's class
+    of G(caption) against the caption's class, on requests of seen and of held-out
+    combinations), "text_attributes" (`metrics.text_conditioning.attribute_correlations`:
+    per attribute on (class, attribute) pairs without a held-out level, and "_marked" on
+    those with one), "text_r_precision" (`r_precision` with the export's encoder pair),
+    "text_classifier_fid" (test captions), "text_num_requests"}; without a classifier the
+    classifier entries are left out, without requests (a folder) only the FID and
+    R-precision over the test captions (groups: identical captions).
+  """
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
+  from tfgan_info.data import caption_text  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import sample_quality as sq  # pylint: disable=g-import-not-at-top
+  from tfgan_info.metrics import text_conditioning as tc  # pylint: disable=g-import-not-at-top
+
+  def draw(texts, call_offset=0):
+    images = []
+    for i, start in enumerate(range(0, len(texts), batch_size)):
+      out = loaded.signatures["generate_from_text"](
+          captions=tf.constant(list(texts[start:start + batch_size])),
+          seed=tf.constant(seed * 1_000_003 + call_offset + i, tf.int64))
+      images.append(out["images"].numpy())
+    return np.concatenate(images)
+
+  def vectors(endpoint, name, values):
+    out = [loaded.signatures[endpoint](**{name: tf.constant(values[i:i + batch_size])})
+           ["embeddings"].numpy() for i in range(0, len(values), batch_size)]
+    return np.concatenate(out)
+
+  results = {}
+  _, fn, _ = classifier
+  test_texts = list(test_arrays["captions"])
+  test_images = draw(test_texts, call_offset=500_000)
+  if fn is not None:
+    real_f, _ = sq.batched_features(fn, test_arrays["image"], batch_size)
+    gen_f, _ = sq.batched_features(fn, test_images, batch_size)
+    results["text_classifier_fid"] = metrics.compute_fid(real_f, gen_f)["fid"]
+  if requests is None:
+    _, groups = np.unique(np.array(test_texts), return_inverse=True)
+    if len(np.unique(groups)) > 1:
+      results["text_r_precision"] = tc.r_precision(
+          vectors("embed_images", "images", test_images),
+          vectors("embed_text", "captions", test_texts), groups, seed=seed)
+    return results
+  texts = list(requests["captions"])
+  images = draw(texts)
+  labels, held = requests["labels"], requests["held_out"]
+  results["text_num_requests"] = int(len(texts))
+  if fn is not None:
+    predicted = sq.batched_features(fn, images, batch_size)[1].argmax(1)
+    k = int(labels.max()) + 1
+    for name, rows in (("", ~held), ("_held_out", held)):
+      if rows.any():
+        acc = metrics.compute_conditional_accuracy(predicted[rows], labels[rows], k)
+        results[f"text_class_accuracy{name}"] = acc["accuracy"]
+  d = caption_text.domain(domain_name)
+  results["text_attributes"] = tc.attribute_correlations(
+      requests["levels"], caption_text.measure(domain_name, images), labels, d.attributes,
+      pairs=requests["held_out_pairs"])
+  results["text_r_precision"] = tc.r_precision(
+      vectors("embed_images", "images", images), vectors("embed_text", "captions", texts),
+      requests["groups"], seed=seed)
+  return results
+
+
+def text_suite(loaded, dataset, test, classifier, seed, batch_size, num_samples):
+  """`text_conditioning` of a captioned dataset's export: its domain's requests (about
+  ``num_samples`` of them, at least one per combination) and its test split's captions."""
+  from tfgan_info.data import caption_text  # pylint: disable=g-import-not-at-top
+  from tfgan_info.data import captioned  # pylint: disable=g-import-not-at-top
+  if not num_samples:
+    return {}
+  domain_name = captioned.domain_of(dataset)
+  requests = None
+  if domain_name:
+    d = caption_text.domain(domain_name)
+    combos = d.num_classes * caption_text.LEVELS ** len(d.attributes)
+    requests = caption_text.requests(domain_name, max(1, num_samples // combos))
+  images, texts = [], []
+  for batch in test:
+    images.append(batch["image"].numpy())
+    texts += [t.decode().split(caption_text.SEPARATOR)[0] for t in batch["captions"].numpy()]
+  test_arrays = {"image": np.concatenate(images)[:num_samples],
+                 "captions": texts[:num_samples]}
+  return text_conditioning(loaded, requests, domain_name, test_arrays, classifier, seed,
+                           batch_size)
+
+
 @dataclasses.dataclass(frozen=True)
 class Suite:
   """An evaluation suite: runs on an export that has all of ``signatures``; ``fn`` takes
@@ -471,6 +583,7 @@ SUITES = (
     Suite(frozenset(), disentanglement_suite),
     Suite(frozenset({"sample", "generate"}), stroke_factor_suite),
     Suite(frozenset({"sample"}), sample_quality_suite),
+    Suite(frozenset({"generate_from_text", "embed_text", "embed_images"}), text_suite),
 )
 
 
@@ -540,10 +653,11 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   def batches(name):
     # A seeded order for a rendered train split (its index order is sorted by factor).
     seed_order = seed if name == "train" else None
+    ds = data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order,
+                       source=data_lib.source_of(dc))
     return data_lib.pipeline(
-        data_lib.load(dc.dataset, name, data_dir, raw_data_dir, shuffle_seed=seed_order,
-                      source=data_lib.source_of(dc)),
-        batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False)
+        ds, batch_size, shuffle=False, repeat=False, cache=False, drop_remainder=False,
+        features=tuple(k for k in ("label", "captions") if k in ds.element_spec))
   results = {"export": path, "split": split, "dataset": dc.dataset}
   dc = dataclasses.replace(dc, data_dir=data_dir or "")  # the folders this evaluation reads
   truth = data_lib.GROUND_TRUTH.get(dc.dataset)
@@ -560,7 +674,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
   if {"reconstruct", "encode"} <= signatures or num_samples or "translate" in signatures:
     # The classifier of the domain of the model's outputs: the dataset's own, or for a paired
     # dataset that of its targets' source (none for folders or BtoA).
-    domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
+    domain = data_lib.output_domain(dc.dataset, dc.direction)
     if classifier_dir or domain:
       classifier = load_classifier(
           classifier_dir or os.path.join(

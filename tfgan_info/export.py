@@ -21,10 +21,14 @@ and, by kind:
 - ``classify`` (a code tied to the labels: ss-InfoGAN's c_ss): images -> {"probs": [N, K]},
   class k's probability at column k;
 - ``encode``: images -> {"codes": [N, M]} of unit norm, and ``reconstruct``: images ->
-  {"images": g(e(x))} (AGE).
+  {"images": g(e(x))} (AGE);
+- ``generate_from_text`` (also ``serving_default``; a text-to-image model, which has no
+  ``sample``): captions string [N], seed int64 scalar -> {"images"}; ``embed_text``:
+  captions -> {"embeddings": [N, E]}; ``embed_images``: images -> {"embeddings"}; and
+  ``generate`` taking caption vectors ("embeddings") beside the noise.
 
-Every endpoint checks its input shapes in the graph (`signatures.checked`; labels and count
-too), since TF Serving feeds the placeholders directly.
+Every endpoint checks its input shapes in the graph (`signatures.checked`; labels, count and
+captions too), since TF Serving feeds the placeholders directly.
 """
 
 import os

@@ -20,6 +20,7 @@ from tfgan_info import disk
 from tfgan_info import latents
 
 TRAVERSAL_VALUES = np.linspace(-2.0, 2.0, 9)
+CAPTION_BAND = 14  # rows of the text band above each caption's samples (Pillow's default font)
 
 
 def image_grid(images: np.ndarray, rows: int, cols: int, value_range=(-1.0, 1.0)) -> np.ndarray:
@@ -222,6 +223,37 @@ def group_grid(image_sets: Sequence[np.ndarray], groups_per_row: int = 3) -> np.
   groups = np.stack([s[:n] for s in sets], axis=1)
   return image_grid(groups.reshape((-1,) + groups.shape[2:]), n // groups_per_row,
                     len(sets) * groups_per_row)
+
+
+def caption_grid(captions: Sequence[str], images: np.ndarray, scale: int = 2,
+                 value_range=(-1.0, 1.0)) -> np.ndarray:
+  """Each caption written above its row of samples.
+
+  Args:
+    captions: R strings.
+    images: [R, S, H, W, C] in ``value_range``: row r holds S samples of caption r.
+    scale: each pixel drawn as scale x scale (28x28 images are too small beside text).
+
+  Returns:
+    uint8 [R * (CAPTION_BAND + scale * (H + 2)), scale * (S * (W + 1) + 1), C]: per caption
+    a white band of CAPTION_BAND rows with the caption in black (cut at the right edge), then
+    `image_grid` of its samples, each pixel scale x scale.
+  """
+  from PIL import Image, ImageDraw  # pylint: disable=g-import-not-at-top
+  images = np.asarray(images)
+  r, s = images.shape[:2]
+  if len(captions) != r:
+    raise ValueError(f"{len(captions)} captions for {r} rows of samples")
+  c = images.shape[-1]
+  blocks = []
+  for caption, row in zip(captions, images):
+    tiles = image_grid(row, 1, s, value_range)
+    tiles = np.kron(tiles, np.ones((scale, scale, 1), np.uint8))
+    band = Image.new("L", (tiles.shape[1], CAPTION_BAND), 255)
+    ImageDraw.Draw(band).text((2, 1), caption, fill=0)
+    text = np.repeat(np.asarray(band)[..., None], c, axis=-1)
+    blocks += [text, tiles]
+  return np.concatenate(blocks, axis=0)
 
 
 def write_png(path: str, image: np.ndarray):

@@ -48,6 +48,57 @@ def wrong_label_discriminator_loss(mismatched_logits):
   return tf.nn.softplus(_flat(mismatched_logits))
 
 
+def gan_cls_discriminator_loss(right_logits, wrong_logits, fake_logits,
+                               mismatch_weight: float = 1.0):
+  """GAN-CLS's matching-aware discriminator loss (Reed et al. 2016, Alg. 1, lines 7-9).
+
+  L_D = -log D(x, h) - [log(1 - D(G(z, h), h)) + w log(1 - D(x, h'))] / (1 + w)
+      = softplus(-s_r) + [softplus(s_f) + w softplus(s_w)] / (1 + w),
+
+  with h the right text of the real image x, h' a wrong one, w = 1 the paper's 1/2 each.
+  The same as `minimax_discriminator_loss` (fake weight 1 / (1 + w)) plus w / (1 + w)
+  `wrong_label_discriminator_loss`, the two parts a conditional model's step adds.
+
+  Args:
+    right_logits: [batch] or [batch, 1] s_r, D on (real image, right text).
+    wrong_logits: s_w, D on (real image, wrong text).
+    fake_logits: s_f, D on (generated image, the text it was generated from).
+    mismatch_weight: w >= 0.
+
+  Returns:
+    [batch] float32 per-example loss, >= 0.
+  """
+  share = 1.0 / (1.0 + mismatch_weight)
+  return (minimax_discriminator_loss(right_logits, fake_logits, share)
+          + mismatch_weight * share * wrong_label_discriminator_loss(wrong_logits))
+
+
+def joint_embedding_loss(image_vectors, text_vectors, temperature: float = 0.1):
+  """Symmetric contrastive loss of a joint image-text embedding (Reed et al. 2016, Sec. 3's
+  matching objective in its softmax form, as CLIP, Radford et al. 2021, Fig. 3).
+
+  With s_ij = <u_i, v_j> / tau for image vectors u and text vectors v of one batch, example
+  i's loss is [CE(softmax_j s_ij, i) + CE(softmax_j s_ji, i)] / 2: its image must pick its
+  caption among the batch's, and its caption its image.
+
+  Args:
+    image_vectors: [batch, E] (unit vectors).
+    text_vectors: [batch, E] (unit vectors), row i describing image i.
+    temperature: tau > 0.
+
+  Returns:
+    [batch] float32 per-example loss, >= 0.
+  """
+  u = tf.cast(image_vectors, tf.float32)
+  v = tf.cast(text_vectors, tf.float32)
+  logits = tf.matmul(u, v, transpose_b=True) / temperature
+  labels = tf.range(tf.shape(logits)[0])
+  rows = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+  cols = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                        logits=tf.transpose(logits))
+  return 0.5 * (rows + cols)
+
+
 def minimax_generator_loss(fake_logits):
   """Generator loss of the minimax game (Goodfellow et al. 2014, Eq. 1).
 

@@ -100,3 +100,20 @@ class OnStep(keras.optimizers.schedules.LearningRateSchedule):
   @classmethod
   def from_config(cls, config):
     return cls(config["schedule"], config["step"])
+
+
+def copy_of(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+  """A fresh optimizer with ``optimizer``'s settings, for a further player (its own slots).
+
+  A learning-rate schedule is shared as the object itself (it reads the model's step
+  counter); under loss scaling the copy is of the inner optimizer, wrapped again.
+  """
+  inner = getattr(optimizer, "inner_optimizer", optimizer)
+  settings = inner.get_config()
+  schedule = getattr(inner, "_learning_rate", None)
+  if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+    settings["learning_rate"] = schedule
+  copy = type(inner).from_config(settings)
+  if inner is not optimizer:
+    copy = keras.optimizers.LossScaleOptimizer(copy)
+  return copy

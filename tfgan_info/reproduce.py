@@ -87,13 +87,13 @@ def run_logged(command: Sequence[str], log_path: str, cwd: Optional[str] = None)
 
 def config_domain(config_path: str, train_flags: Sequence[str]):
   """(the dataset whose domain classifier scores the config's outputs, the `data.Source` that
-  reads it as the run does), or (None, None) (see `data.paired.output_domain`; none for a
+  reads it as the run does), or (None, None) (see `data.output_domain`; none for a
   dataset without class labels)."""
   from tfgan_info import data as data_lib
   from tfgan_info import train
   config = train.parse_config(["reproduce", f"--flagfile={config_path}", *train_flags])
   dc = config.data
-  domain = data_lib.paired.output_domain(dc.dataset, dc.direction)
+  domain = data_lib.output_domain(dc.dataset, dc.direction)
   if not domain or domain in data_lib.GROUND_TRUTH:
     return None, None
   if domain != dc.dataset:

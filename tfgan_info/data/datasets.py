@@ -9,6 +9,9 @@ of the user's images (``folder:PATH``, `image_folder`), read as a `Source` says 
 --manual_dir flags); their shape and classes come from the data (`image_shape_of`,
 `num_classes_of`).
 
+Captioned datasets (`captioned`: mnist_captions, fashion_mnist_captions, and a folder:PATH
+with a caption file beside each image) add "captions" and "facts" to each example.
+
 Paired datasets (`paired`: edges2fashion_mnist, inpaint_mnist, paired:FOLDER) load the same
 way; their "image" is a pair of images side by side, A|B, which a translation model splits
 (`paired.split_pair`).
@@ -22,6 +25,7 @@ from typing import Optional, Tuple
 
 import tensorflow as tf
 
+from tfgan_info.data import captioned
 from tfgan_info.data import dsprites
 from tfgan_info.data import dsprites_variants
 from tfgan_info.data import image_folder
@@ -33,7 +37,7 @@ from tfgan_info.data import transform
 # Offline builds exist for mnist and fashion_mnist (raw.RAW_FILES); the RGB sets need tfds'
 # download (users with internet).
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "svhn_cropped", "celeb_a", "shapes3d",
-            "dsprites") + dsprites_variants.VARIANTS
+            "dsprites") + dsprites_variants.VARIANTS + captioned.EMBEDDED
 # Datasets of image pairs built from the files of DATASETS (offline; `paired`), and the prefix
 # of a folder of pairs, --dataset=paired:/path/to/folder.
 PAIRED_DATASETS = paired.EMBEDDED
@@ -62,7 +66,8 @@ IMAGE_SHAPES = _ByName(
      "svhn_cropped": (32, 32, 3), "celeb_a": (64, 64, 3), "shapes3d": shapes3d.IMAGE_SHAPE,
      "dsprites": dsprites.IMAGE_SHAPE,
      **{name: dsprites_variants.IMAGE_SHAPE for name in dsprites_variants.VARIANTS},
-     **{name: paired.pair_shape(name) for name in PAIRED_DATASETS}},
+     **{name: paired.pair_shape(name) for name in PAIRED_DATASETS},
+     **{name: (28, 28, 1) for name in captioned.EMBEDDED}},
     paired.pair_shape(PAIRED_PREFIX + "folder"))
 NUM_CLASSES = _ByName(
     {"mnist": 10, "fashion_mnist": 10, "cifar10": 10, "svhn_cropped": 10,
@@ -70,7 +75,7 @@ NUM_CLASSES = _ByName(
      "shapes3d": shapes3d.FACTOR_SIZES[shapes3d.FACTOR_NAMES.index("shape")],
      "dsprites": len(dsprites.SHAPES),
      **{name: len(dsprites.SHAPES) for name in dsprites_variants.VARIANTS},
-     **{name: 10 for name in PAIRED_DATASETS}},  # the labels of their sources
+     **{name: 10 for name in PAIRED_DATASETS + captioned.EMBEDDED}},  # their sources' labels
     0)
 # Datasets with ground-truth factors: the disentanglement metrics' `DSprites`-like data.
 GROUND_TRUTH = {"dsprites": dsprites.DSprites,
@@ -191,6 +196,15 @@ def to_example(name: str, ex):
   return {"image": ex["image"], "label": tf.cast(ex["label"], tf.int64)}
 
 
+def output_domain(name: str, direction: str = "AtoB") -> Optional[str]:
+  """The dataset whose domain classifier judges a model's outputs: a paired dataset's target
+  source (`paired.output_domain`), a captioned set's source, or ``name`` itself (None where
+  there is none)."""
+  if captioned.is_embedded(name):
+    return captioned.source_of(name)
+  return paired.output_domain(name, direction)
+
+
 def check_dataset(name: str, direction: str = "AtoB", source: Source = Source()):
   """Raises ValueError for a --dataset that names no dataset, a --direction other than AtoB
   for a dataset without pairs (which would ignore it), or a `Source` setting other than its
@@ -257,11 +271,16 @@ def load(name: str, split: str, data_dir: Optional[str] = None,
     return paired.folder_pairs(name, split, shuffle_seed)
   if image_folder.is_folder(name):
     return image_folder.examples(image_folder.folder_of(name), split, s.image_size,
-                                 s.crop_size, s.image_channels, shuffle_seed)
+                                 s.crop_size, s.image_channels, shuffle_seed,
+                                 extras=captioned.folder_extras)
   if tfds_source.is_tfds(name):
     return tfds_source.examples(tfds_source.name_of(name), split, data_dir, raw_data_dir,
                                 s.manual_dir or None, s.image_size, s.crop_size,
                                 s.image_channels, s.image_feature, s.label_feature)
+  if captioned.is_embedded(name):
+    return captioned.embedded_captions(
+        name, split, lambda part: load(captioned.source_of(name), part, data_dir, raw_data_dir),
+        key=(data_dir, raw_data_dir), shuffle_seed=shuffle_seed)
   if name in PAIRED_DATASETS:
     source = load(paired.SOURCES[name], split, data_dir, raw_data_dir)
     return paired.embedded_pairs(name, source, split)
@@ -292,7 +311,8 @@ def scale_images(images, value_range: Tuple[float, float] = (-1.0, 1.0)):
 def pipeline(ds: tf.data.Dataset, batch_size: int, *, shuffle: bool = True, seed: int = 0,
              repeat: bool = True, cache: bool = True, drop_remainder: bool = True,
              value_range: Tuple[float, float] = (-1.0, 1.0),
-             shuffle_buffer: int = 60000) -> tf.data.Dataset:
+             shuffle_buffer: int = 60000, features: Tuple[str, ...] = ("label",)
+             ) -> tf.data.Dataset:
   """Cache, shuffle, repeat, batch, scale and prefetch an unbatched {"image", "label"} set.
 
   Args:
@@ -303,9 +323,12 @@ def pipeline(ds: tf.data.Dataset, batch_size: int, *, shuffle: bool = True, seed
     cache: cache the decoded uint8 examples in memory after the first pass.
     drop_remainder: drop the last partial batch (static shapes for XLA).
     value_range: the float range images are scaled to.
+    features: the features kept beside "image", unchanged (e.g. a captioned set's
+      "captions").
 
   Returns:
-    Dataset of {"image": float32 [batch, H, W, C], "label": int64 [batch]}.
+    Dataset of {"image": float32 [batch, H, W, C], "label": int64 [batch]} (the
+    ``features``).
 
   Raises:
     ValueError: for batch_size < 1.
@@ -320,5 +343,6 @@ def pipeline(ds: tf.data.Dataset, batch_size: int, *, shuffle: bool = True, seed
     ds = ds.repeat()
   ds = ds.batch(batch_size, drop_remainder=drop_remainder)
   ds = ds.map(lambda ex: {"image": scale_images(ex["image"], value_range),
-                          "label": ex["label"]}, num_parallel_calls=tf.data.AUTOTUNE)
+                          **{name: ex[name] for name in features}},
+              num_parallel_calls=tf.data.AUTOTUNE)
   return ds.prefetch(tf.data.AUTOTUNE)

@@ -280,7 +280,8 @@ def num_classes(folder: str) -> int:
 
 
 def examples(folder: str, split: str, image_size: int = 0, crop_size: int = 0,
-             channels: int = 0, shuffle_seed: Optional[int] = None) -> tf.data.Dataset:
+             channels: int = 0, shuffle_seed: Optional[int] = None,
+             extras=None) -> tf.data.Dataset:
   """One pass over a split of folder:``folder``: {"image": uint8 [H, W, C], "label": int64}.
 
   Args:
@@ -288,6 +289,8 @@ def examples(folder: str, split: str, image_size: int = 0, crop_size: int = 0,
     split: see `scan`.
     shuffle_seed: None: the files in `scan`'s order; an int: in a random order drawn from it
       (a new one each repetition), shuffled as file names before decoding.
+    extras: None, or fn(layout) -> {feature: one value per file of the `scan` layout}:
+      further features of each example (e.g. its captions).
 
   Raises:
     FolderDataError: see `image_shape` (the test split: also `scan`'s checks of its files).
@@ -296,15 +299,16 @@ def examples(folder: str, split: str, image_size: int = 0, crop_size: int = 0,
   layout = scan(folder, split)
   _check_sizes(folder, layout, image_size, crop_size, shape[0])
   size = image_size or crop_size
+  more = dict(extras(layout)) if extras else {}
   ds = tf.data.Dataset.from_tensor_slices(
-      (list(layout.files), tf.constant(layout.labels, tf.int64)))
+      (list(layout.files), tf.constant(layout.labels, tf.int64), more))
   if shuffle_seed is not None:
     ds = ds.shuffle(len(layout.files), seed=shuffle_seed, reshuffle_each_iteration=True)
 
-  def decode(path, label):
+  def decode(path, label, further):
     image = tf.io.decode_image(tf.io.read_file(path), channels=shape[-1],
                                expand_animations=False)
     if size:
       image = transform.fit_image(image, size, crop_size)
-    return {"image": tf.ensure_shape(image, shape), "label": label}
+    return {"image": tf.ensure_shape(image, shape), "label": label, **further}
   return ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE)

@@ -14,6 +14,7 @@ from tfgan_info.models.infogan import InfoGAN
 from tfgan_info.models.infogan_cr import InfoGANCR
 from tfgan_info.models.pix2pix import Pix2Pix
 from tfgan_info.models.ss_infogan import SSInfoGAN
+from tfgan_info.models.text_cgan import TextConditionalGAN
 from tfgan_info.models.wgan_gp import WGANGP
 
 # The --model of a config that names none (Config(), a flagfile without --model).

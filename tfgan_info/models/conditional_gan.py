@@ -59,12 +59,7 @@ class ConditionalGAN(GAN):
 
   def __init__(self, generator, discriminator, latent_spec, mismatch_weight: float = 1.0,
                negatives: str = "sum", **kwargs):
-    codes = latent_spec.codes
-    if len(codes) != 1 or not codes[0].is_categorical:
-      raise ValueError("A conditional GAN's only code is its label: set --codes=cat:K with K "
-                       f"the number of classes, got {latent_spec.to_spec()!r}")
-    if not discriminator.conditional:
-      raise ValueError("A conditional GAN needs a conditional discriminator (num_classes > 0)")
+    self.check_condition(latent_spec, discriminator)
     if mismatch_weight < 0:
       raise ValueError(f"mismatch_weight must be >= 0, got {mismatch_weight}")
     if negatives not in NEGATIVES:
@@ -72,6 +67,17 @@ class ConditionalGAN(GAN):
     self.mismatch_weight = float(mismatch_weight)
     self.negatives = negatives
     super().__init__(generator, discriminator, latent_spec, **kwargs)
+
+  @classmethod
+  def check_condition(cls, latent_spec, discriminator):
+    """Raises ValueError unless the codes are one categorical code (the label) and D is
+    conditional."""
+    codes = latent_spec.codes
+    if len(codes) != 1 or not codes[0].is_categorical:
+      raise ValueError("A conditional GAN's only code is its label: set --codes=cat:K with K "
+                       f"the number of classes, got {latent_spec.to_spec()!r}")
+    if not discriminator.conditional:
+      raise ValueError("A conditional GAN needs a conditional discriminator (num_classes > 0)")
 
   @classmethod
   def network_options(cls, config, spec):
@@ -157,6 +163,11 @@ class ConditionalGAN(GAN):
     del noise
     return self.labels_of(codes)
 
+  def wrong_condition(self, data):
+    """What D is shown beside each real image of ``data`` as a wrong condition: a wrong label
+    (`wrong_labels`)."""
+    return self.wrong_labels(self.labels_of(data["label"]))
+
   def wrong_labels(self, labels):
     """A label y' != y for each y of labels [batch], uniform over the K - 1 others."""
     k = self.num_classes
@@ -167,11 +178,11 @@ class ConditionalGAN(GAN):
     return (labels + offsets) % k
 
   def mismatch_term(self, play):
-    """w * -log(1 - D(x, y')) per example on the real images with wrong labels (w / (1 + w)
-    when negatives is "mean"), and {"d_mismatch": D(x, y')}."""
+    """w * -log(1 - D(x, y')) per example on the real images with wrong conditions
+    (`wrong_condition`; w / (1 + w) when negatives is "mean"), and {"d_mismatch": D(x, y')}."""
     data = play.data
-    wrong = self.wrong_labels(self.labels_of(data["label"]))
-    logits, _ = self.discriminator(self.d_view(data["image"]), labels=wrong, training=True)
+    logits, _ = self.discriminate(self.d_view(data["image"]), self.wrong_condition(data),
+                                  training=True)
     loss = (self.mismatch_weight * self.fake_loss_weight
             * losses.wrong_label_discriminator_loss(logits))
     return loss, {"d_mismatch": tf.sigmoid(logits[:, 0])}

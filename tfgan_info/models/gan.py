@@ -213,6 +213,12 @@ class GAN(TwoPlayerModel):
     beside them (`real_condition` / `fake_condition`; None for an unconditional D)."""
     return self.discriminator(images, condition, training=training)
 
+  def step_latents(self, data):
+    """(noise [batch, noise_dim], codes [batch, code_dim]) of a step's generated batch, whose
+    real batch is ``data``: draws from the priors (`sample_latents`). A model whose G is
+    conditioned on the real batch (its captions) takes the codes from ``data``."""
+    return self.sample_latents(tf.shape(data["image"])[0])
+
   def real_condition(self, data):
     """What D is shown beside a real image of the batch ``data`` (None: nothing)."""
     del data
@@ -264,7 +270,7 @@ class GAN(TwoPlayerModel):
 
   def _step(self, data, step: str):
     """One update of ``step``'s player on a fresh generated batch."""
-    noise, codes = self.sample_latents(tf.shape(data["image"])[0])
+    noise, codes = self.step_latents(data)
 
     def loss_fn():
       fake = self.generate(noise, codes, training=True)
@@ -279,7 +285,7 @@ class GAN(TwoPlayerModel):
     updated D and back-propagates through the stored forward pass (the loop of the PyTorch
     DCGAN example: fake = G(z); D step on fake.detach(); G step on D(fake)).
     """
-    noise, codes = self.sample_latents(tf.shape(data["image"])[0])
+    noise, codes = self.step_latents(data)
     tape = tf.GradientTape(watch_accessed_variables=False)
     with tape:
       tape.watch([v.value for v in self.player_variables("g")])  # the tf.Variables

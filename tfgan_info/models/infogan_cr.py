@@ -22,13 +22,13 @@ H's optimizer is a copy of D's settings (theirs: both Adam 2e-3, beta_1 0.5).
 
 import dataclasses
 
-import keras
 import tensorflow as tf
 
 from tfgan_info import data as data_lib
 from tfgan_info import latents as latents_lib
 from tfgan_info import losses
 from tfgan_info import networks
+from tfgan_info import optimizers
 from tfgan_info import params as P
 from tfgan_info.models import objective
 from tfgan_info.models import registry
@@ -82,19 +82,9 @@ class InfoGANCR(InfoGAN):
     return dict(super().model_kwargs(config), pair_classifier=h)
 
   def compile(self, d_optimizer, g_optimizer, *, jit_compile=True, **kwargs):
-    """D's and G's optimizers; H's is a fresh copy of D's settings (a learning-rate schedule
-    is shared as the object itself: it reads the model's step counter; under loss scaling
-    the copy is of the inner optimizer, wrapped again)."""
+    """D's and G's optimizers; H's is a fresh copy of D's settings (`optimizers.copy_of`)."""
     super().compile(d_optimizer, g_optimizer, jit_compile=jit_compile, **kwargs)
-    inner = getattr(d_optimizer, "inner_optimizer", d_optimizer)
-    settings = inner.get_config()
-    schedule = getattr(inner, "_learning_rate", None)
-    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-      settings["learning_rate"] = schedule
-    h_optimizer = type(inner).from_config(settings)
-    if inner is not d_optimizer:
-      h_optimizer = keras.optimizers.LossScaleOptimizer(h_optimizer)
-    self.h_optimizer = h_optimizer
+    self.h_optimizer = optimizers.copy_of(d_optimizer)
 
   def tracked_names(self):
     return super().tracked_names() + ("cr_loss", "cr_accuracy")

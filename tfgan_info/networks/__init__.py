@@ -12,6 +12,7 @@ from tfgan_info.networks import infogan_dsprites
 from tfgan_info.networks import infogan_mnist
 from tfgan_info.networks import infogan_svhn
 from tfgan_info.networks import mlp
+from tfgan_info.networks import text
 from tfgan_info.networks import unet_patchgan
 from tfgan_info.networks.conditional import build_conditional_generator
 from tfgan_info.networks.discriminator import Discriminator
@@ -114,6 +115,54 @@ def build_gan_networks(architecture: str, input_dim: int, image_shape, q_dim=0,
   with _policy(discriminator_policy):
     discriminator = build_discriminator(image_shape, q_dim, num_classes, **options)
   return generator, discriminator
+
+
+def build_text_gan_networks(architecture: str, noise_dim: int, text_dim: int, image_shape,
+                            width: int = 0, generator_policy: str = "",
+                            discriminator_policy: str = ""):
+  """Builds a text-conditional (generator, discriminator) of a named architecture
+  (`networks.text`).
+
+  Args:
+    architecture: a key of ARCHITECTURES with a generator from noise.
+    noise_dim: width of z; G's input is [batch, noise_dim + text_dim].
+    text_dim: E, the caption vectors' width.
+    image_shape, width, generator_policy, discriminator_policy: as `build_gan_networks`.
+
+  Returns:
+    (G: [batch, noise_dim + text_dim] -> images, `Discriminator` D(x, t) projecting a caption
+    vector [batch, text_dim] on its body's features).
+
+  Raises:
+    ValueError: as `build_gan_networks`.
+  """
+  module = _module_with(architecture, "build_generator",
+                        "has no generator from noise (it translates images)")
+  build_generator, build_discriminator = _with_width(
+      module, architecture, width, "build_generator", "build_discriminator")
+  with _policy(generator_policy):
+    generator = text.build_text_conditional_generator(build_generator, noise_dim, text_dim,
+                                                      image_shape)
+  with _policy(discriminator_policy):
+    plain = build_discriminator(image_shape, 0, 0)
+    projection = text.build_condition_projection(text_dim, plain.body.output_shape[-1])
+    discriminator = Discriminator(plain.body, plain.d_head, None, projection,
+                                  name="discriminator")
+  return generator, discriminator
+
+
+def build_text_encoders(architecture: str, vocabulary_size: int, text_dim: int,
+                        max_tokens: int, image_shape, width: int = 0):
+  """Builds the joint embedding pair: (caption encoder `text.build_text_encoder`, image
+  encoder: the architecture's ``build_encoder`` onto the unit sphere of R^text_dim).
+
+  Raises:
+    ValueError: if the architecture has no encoder or does not fit the image shape.
+  """
+  module = _module_with(architecture, "build_encoder", "has no image encoder")
+  (build_encoder,) = _with_width(module, architecture, width, "build_encoder")
+  return (text.build_text_encoder(vocabulary_size, text_dim, max_tokens),
+          build_encoder(tuple(image_shape), text_dim, name="image_encoder"))
 
 
 def build_age_networks(architecture: str, latent_dim: int, image_shape, width: int = 0):

@@ -17,11 +17,36 @@ def _describe_all(specs) -> str:
   return ", ".join(f"{name} ({specs_lib.describe(s)})" for name, s in specs.items())
 
 
+def _check_shape(where: str, spec: specs_lib.Spec, array, dtype_name: str):
+  if len(array.shape) != len(spec.shape) or any(
+      d is not None and d != a for d, a in zip(spec.shape, array.shape)):
+    raise ValueError(f"{where}, got {dtype_name} {specs_lib.format_shape(array.shape)}")
+
+
+def _as_string_array(where: str, spec: specs_lib.Spec, value):
+  """value (str, or nested lists of str) as an object array of str of the spec's shape
+  (bytes are decoded as UTF-8, as TF Serving's JSON carries text); ValueError otherwise."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  array = np.asarray(value, dtype=object)
+  flat = array.reshape(-1) if array.ndim else array.reshape(1)
+  for item in flat:
+    if isinstance(item, bytes):
+      continue
+    if not isinstance(item, str):
+      raise ValueError(f"{where}, got {type(item).__name__} {item!r} where a string "
+                       "belongs (every row needs the same length)")
+  _check_shape(where, spec, array, "string")
+  return np.vectorize(lambda t: t.decode("utf-8") if isinstance(t, bytes) else t,
+                      otypes=[object])(array) if array.size else array
+
+
 def _as_spec_array(endpoint: str, name: str, spec: specs_lib.Spec, value):
   """value as an array of the spec's dtype and shape; ValueError (one line) otherwise."""
   import numpy as np  # pylint: disable=g-import-not-at-top
-  want = np.dtype(spec.dtype)
   where = f"input {name!r} of signature {endpoint!r} must be {specs_lib.describe(spec)}"
+  if spec.dtype == "string":
+    return _as_string_array(where, spec, value)
+  want = np.dtype(spec.dtype)
   try:
     array = np.asarray(value)
   except ValueError:
@@ -45,9 +70,7 @@ def _as_spec_array(endpoint: str, name: str, spec: specs_lib.Spec, value):
     raise ValueError(f"{where}, got {bad} (NaN and infinities are not valid inputs; TF "
                      "Serving's JSON has no such numbers either)")
   array = array.astype(want)
-  if len(array.shape) != len(spec.shape) or any(
-      d is not None and d != a for d, a in zip(spec.shape, array.shape)):
-    raise ValueError(f"{where}, got {want.name} {specs_lib.format_shape(array.shape)}")
+  _check_shape(where, spec, array, want.name)
   return array
 
 
@@ -95,7 +118,8 @@ def example_inputs(specs, batch_size: int, seed: int, prior=None):
   input found in ``prior`` (the outputs of the export's ``sample`` signature: noise, codes,
   labels, images; ``z`` takes the noise) takes its first ``batch_size`` rows, so the values
   follow the model's priors (one-hot categorical codes, uniform continuous codes, labels in
-  range). Others: float N(0, 1) (uniform [-1, 1] for images of rank >= 3), int zeros.
+  range). Others: float N(0, 1) (uniform [-1, 1] for images of rank >= 3), int zeros;
+  a string input (a caption) has no generic value.
 
   Args:
     specs: {name: Spec} of the signature's inputs.
@@ -107,13 +131,18 @@ def example_inputs(specs, batch_size: int, seed: int, prior=None):
     {name: np.ndarray}.
 
   Raises:
-    ValueError: if an input has a free dimension other than N (give --inputs_json).
+    ValueError: if an input has a free dimension other than N, or is a string (give
+      --inputs_json).
   """
   import numpy as np  # pylint: disable=g-import-not-at-top
   rng = np.random.default_rng(seed)
   prior = dict(prior or {})
   out = {}
   for name, spec in specs.items():
+    if spec.dtype == "string":
+      raise ValueError(f"no example for the text input {name!r} ({specs_lib.describe(spec)}): "
+                       "give --inputs_json, e.g. '{\"" + name + "\": [\"a thick seven leaning "
+                       "right\"], \"seed\": 0}'")
     dtype = np.dtype(spec.dtype)
     if not spec.shape:
       value = {"count": batch_size, "seed": seed}.get(name, 0)
@@ -152,6 +181,11 @@ def prior_sample(loaded, batch_size: int, seed: int):
   return {name: t.numpy() for name, t in out.items()}
 
 
+def _plain(value):
+  """A JSON-ready value: a str as itself, an array (or NumPy scalar) as nested lists."""
+  return value if isinstance(value, str) else value.tolist()
+
+
 def rest_body(endpoint: str, specs, inputs, fmt: str = "inputs"):
   """The JSON body (a dict) of TF Serving's REST predict API for checked inputs.
 
@@ -187,7 +221,7 @@ def rest_body(endpoint: str, specs, inputs, fmt: str = "inputs"):
     raise ValueError(f"the row format needs at least one row, got N=0 for signature "
                      f"{endpoint!r}")
   return {"signature_name": endpoint,
-          "instances": [{name: a[i].tolist() for name, a in arrays.items()}
+          "instances": [{name: _plain(a[i]) for name, a in arrays.items()}
                         for i in range(rows)]}
 
 

@@ -84,7 +84,8 @@ def run_local(loaded, body, specs):
   endpoint, inputs = payload.decode_rest_body(json.loads(json.dumps(body)), specs)
   arrays = payload.validate_inputs(endpoint, specs, inputs)
   try:
-    out = loaded.signatures[endpoint](**{n: tf.constant(a) for n, a in arrays.items()})
+    out = loaded.signatures[endpoint](**{n: tf.constant(a, tf.as_dtype(specs[n].dtype))
+                                         for n, a in arrays.items()})
   except tf.errors.OpError as e:
     raise specs_lib.ServingError(_first_line(e.message)) from None
   return {name: t.numpy() for name, t in out.items()}
