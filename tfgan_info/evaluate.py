@@ -485,7 +485,7 @@ def text_conditioning(loaded, requests, domain_name: str, test_arrays, classifie
     those with one), "text_r_precision" (`r_precision` with the export's encoder pair),
     "text_classifier_fid" (test captions), "text_num_requests"}; without a classifier the
     classifier entries are left out, without requests (a folder) only the FID and
-    R-precision over the test captions (groups: identical captions).
+    R-precision over the test captions (groups: captions with the same words).
   """
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   from tfgan_info import metrics  # pylint: disable=g-import-not-at-top
@@ -516,7 +516,8 @@ def text_conditioning(loaded, requests, domain_name: str, test_arrays, classifie
     gen_f, _ = sq.batched_features(fn, test_images, batch_size)
     results["text_classifier_fid"] = metrics.compute_fid(real_f, gen_f)["fid"]
   if requests is None:
-    _, groups = np.unique(np.array(test_texts), return_inverse=True)
+    standard = [" ".join(caption_text.tokens(t)) for t in test_texts]
+    _, groups = np.unique(np.array(standard), return_inverse=True)
     if len(np.unique(groups)) > 1:
       results["text_r_precision"] = tc.r_precision(
           vectors("embed_images", "images", test_images),
@@ -543,9 +544,14 @@ def text_conditioning(loaded, requests, domain_name: str, test_arrays, classifie
   return results
 
 
-def text_suite(loaded, dataset, test, classifier, seed, batch_size, num_samples):
+def text_suite(loaded, dataset, test, classifier, seed, batch_size, num_samples, params):
   """`text_conditioning` of a captioned dataset's export: its domain's requests (about
-  ``num_samples`` of them, at least one per combination) and its test split's captions."""
+  ``num_samples`` of them, at least one per combination) and its test split's captions.
+
+  A test caption the export would refuse (a word outside the training captions' vocabulary,
+  more than the run's max_tokens words: a captioned folder's test split may hold them) is
+  left out of the FID and R-precision, and counted under "text_test_captions_skipped".
+  """
   from tfgan_info.data import caption_text  # pylint: disable=g-import-not-at-top
   from tfgan_info.data import captioned  # pylint: disable=g-import-not-at-top
   if not num_samples:
@@ -556,14 +562,23 @@ def text_suite(loaded, dataset, test, classifier, seed, batch_size, num_samples)
     d = caption_text.domain(domain_name)
     combos = d.num_classes * caption_text.LEVELS ** len(d.attributes)
     requests = caption_text.requests(domain_name, max(1, num_samples // combos))
-  images, texts = [], []
+  vocabulary = set(captioned.vocabulary(dataset))
+  images, texts, skipped = [], [], 0
   for batch in test:
-    images.append(batch["image"].numpy())
-    texts += [t.decode().split(caption_text.SEPARATOR)[0] for t in batch["captions"].numpy()]
-  test_arrays = {"image": np.concatenate(images)[:num_samples],
-                 "captions": texts[:num_samples]}
-  return text_conditioning(loaded, requests, domain_name, test_arrays, classifier, seed,
-                           batch_size)
+    for image, text in zip(batch["image"].numpy(), batch["captions"].numpy()):
+      first = text.decode().split(caption_text.SEPARATOR)[0]
+      words = caption_text.tokens(first)
+      if not words or len(words) > params.max_tokens or set(words) - vocabulary:
+        skipped += 1
+        continue
+      images.append(image)
+      texts.append(first)
+  if not texts:
+    return {"text_test_captions_skipped": skipped}
+  test_arrays = {"image": np.stack(images)[:num_samples], "captions": texts[:num_samples]}
+  results = text_conditioning(loaded, requests, domain_name, test_arrays, classifier, seed,
+                              batch_size)
+  return dict(results, text_test_captions_skipped=skipped)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -697,7 +712,7 @@ def evaluate(model_dir: str, split: str = "test", raw_data_dir: str = None,
       num_samples=num_samples, inception=inception, inception_weights=inception_weights,
       inception_samples=inception_samples, sample_sets=sample_sets,
       disentanglement_points=disentanglement_points,
-      disentanglement_eval_points=disentanglement_eval_points)))
+      disentanglement_eval_points=disentanglement_eval_points, params=config.params)))
   results = {k: (None if isinstance(v, float) and v != v else v) for k, v in results.items()}
 
   out = results_path(model_dir)

@@ -11,7 +11,8 @@ VOCABULARY = ["a", "digit", "leaning", "right", "seven", "t-shirt", "thick"]
 class CaptionTokensTest(tf.test.TestCase):
 
   def test_standardize_is_the_twin_of_the_python_tokens(self):
-    for text in ["A Thick SEVEN, leaning right!", "the t-shirt; dark", "  7  "]:
+    for text in ["A Thick SEVEN, leaning right!", "the t-shirt; dark", "  7  ",
+                 "Café ÉTÉ naïve\u00a0x\vy", "tab\tnew\nline_1"]:
       words = tf.strings.split(caption_tokens.standardize(tf.constant([text]))).to_list()[0]
       self.assertEqual([w.decode() for w in words], caption_text.tokens(text))
 

@@ -103,12 +103,12 @@ class TextCGANTest(tf.test.TestCase):
     self.assertEqual(int(model.global_step), 4)
 
   def test_k_discriminator_steps_each_see_their_batchs_captions(self):
-    model = make_model(text_pretrain_steps=0, discriminator_steps=2)
+    model = make_model(text_pretrain_steps=1, discriminator_steps=2)
     # Two batches per step, stacked on axis 1 (`GAN.real_batches`).
     pairs = caption_batches(32).batch(2, drop_remainder=True).map(
         lambda b: tf.nest.map_structure(
             lambda t: tf.transpose(t, [1, 0, *range(2, t.shape.rank)]), b))
-    logs = model.fit(pairs.take(2), epochs=1, verbose=0).history
+    logs = model.fit(pairs.take(2), epochs=1, verbose=0).history  # a pretraining step, a game step
     self.assertTrue(np.isfinite(logs["d_loss"][-1]))
     self.assertEqual(int(model.global_step), 2)
 
@@ -131,6 +131,12 @@ class TextCGANTest(tf.test.TestCase):
     with self.assertRaisesRegex(ValueError, "needs a text encoder"):
       TextConditionalGAN(g, d, latents.LatentSpec("", 4))
 
+  def test_the_vectorizer_keeps_the_step_compilable(self):
+    model = make_model()
+    model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), jit_compile=True)
+    self.assertTrue(model.jit_compile)  # no TextVectorization among its layers
+    self.assertEqual(model.vectorizer.vocabulary_size(), len(VOCABULARY) + 2)
+
 
 class ServedCaptionsTest(tf.test.TestCase):
   """A run on a captioned folder, end to end: train, export, reload, serve strings."""
@@ -144,6 +150,7 @@ class ServedCaptionsTest(tf.test.TestCase):
         model=dict(model="text_cgan", architecture="dcgan", codes="", noise_dim=8, width=8),
         data=dict(dataset="folder:" + folder, image_size=28, batch_size=4),
         params=dict(text_pretrain_steps=2, text_dim=16, max_tokens=6))
+    cls.dataset = config.data.dataset
     cls.model, cls.path = train_lib.run(config)
     cls.loaded = tf.saved_model.load(cls.path)
 
@@ -166,6 +173,19 @@ class ServedCaptionsTest(tf.test.TestCase):
     image_vectors = self.loaded.signatures["embed_images"](images=images)["embeddings"]
     self.assertEqual(image_vectors.shape, (2, 16))
     self.assertIn("captions", self.model.image_grids())
+
+  def test_the_text_suite_on_a_folder_skips_captions_the_export_refuses(self):
+    from types import SimpleNamespace  # pylint: disable=g-import-not-at-top
+    from tfgan_info import evaluate  # pylint: disable=g-import-not-at-top
+    captions = ["a red square", "number 1", "a blue square", "number 2", "a red square"]
+    test = [{"image": tf.zeros([5, 28, 28, 1]), "captions": tf.constant(captions)}]
+    out = evaluate.text_suite(self.loaded, self.dataset, test, ("", None, ""), seed=0,
+                              batch_size=4, num_samples=16,
+                              params=SimpleNamespace(max_tokens=6))
+    self.assertEqual(out["text_test_captions_skipped"], 1)  # "blue"
+    # "a red square" twice is one group: 3 groups among 4 captions.
+    self.assertBetween(out["text_r_precision"]["r_precision"], 0.0, 1.0)
+    self.assertNotIn("text_classifier_fid", out)  # no domain classifier for a folder
 
   def test_bad_captions_are_refused_in_the_graph(self):
     for captions, message in (

@@ -290,10 +290,17 @@ def requests(domain_name: str, per_combination: int, seed: int = 0) -> Dict[str,
           "held_out_pairs": pairs}
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# What `tokens` keeps: ASCII letters, digits, '_', '-' and ASCII white space (as RE2's \s).
+KEPT = r"[^0-9A-Za-z_ \t\n\r\f-]"
+
+
 def tokens(text: str) -> List[str]:
-  """The words of a caption as the text encoder's vectorizer splits them: lower case,
-  punctuation other than '-' removed, split on white space."""
-  return re.sub(r"[^\w\s-]", " ", text.lower()).split()
+  """The words of a caption as the text encoder's vectorizer splits them
+  (`caption_tokens.standardize`): ASCII letters lower-cased, every character but ASCII
+  letters, digits, '_', '-' and white space replaced by a space (so "café" gives "caf", as in
+  the graph), split on white space."""
+  return re.sub(KEPT, " ", text.translate(_ASCII_LOWER)).split()
 
 
 def vocabulary(domain_name: str) -> List[str]:

@@ -1,7 +1,7 @@
 """Captions as word indices, in the input pipeline and in a served graph.
 
-`standardize` is the TensorFlow twin of `caption_text.tokens` (lower case, ASCII
-punctuation other than '-' replaced by a space); a `keras.layers.TextVectorization` with a
+`standardize` is the TensorFlow twin of `caption_text.tokens` (ASCII letters lower-cased,
+every other character but digits, '_', '-' and white space replaced by a space); a `keras.layers.TextVectorization` with a
 fixed vocabulary then splits on white space and maps each word to its index (0: padding, 1:
 a word outside the vocabulary, "[UNK]"), padded or cut to ``max_tokens``.
 
@@ -15,13 +15,15 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
-PUNCTUATION = r"[^0-9A-Za-z_\s-]"
+from tfgan_info.data import caption_text
+
 PADDING, UNKNOWN = 0, 1
 
 
 def standardize(captions):
-  """string [N] -> string [N]: lower case, punctuation other than '-' a space."""
-  return tf.strings.regex_replace(tf.strings.lower(captions), PUNCTUATION, " ")
+  """string [N] -> string [N]: ASCII letters lower-cased (tf.strings.lower's default), the
+  characters `caption_text.KEPT` matches replaced by a space."""
+  return tf.strings.regex_replace(tf.strings.lower(captions), caption_text.KEPT, " ")
 
 
 def vectorizer(vocabulary: Sequence[str], max_tokens: int) -> keras.layers.TextVectorization:

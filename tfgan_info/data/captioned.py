@@ -36,6 +36,7 @@ class CaptionDataError(ValueError):
 
 
 def is_embedded(name: str) -> bool:
+  """Whether ``name`` is an embedded captioned set (a key of SOURCES)."""
   return name in SOURCES
 
 

@@ -83,8 +83,9 @@ def r_precision(image_vectors: np.ndarray, text_vectors: np.ndarray, groups: np.
     seed: seed of the distractor draws.
 
   Returns:
-    {"r_precision": fraction of images whose own caption ranks first,
-     "mean_rank": its mean rank (1 = first), "candidates": R}.
+    {"r_precision": fraction of images whose own caption ranks first, ahead of every
+     distractor (a distractor as close as it ranks before it), "mean_rank": its mean rank
+     (1 = first), "candidates": R}.
 
   Raises:
     ValueError: for mismatched shapes, R < 2 or a single group.
@@ -103,6 +104,6 @@ def r_precision(image_vectors: np.ndarray, text_vectors: np.ndarray, groups: np.
     others = np.flatnonzero(groups != groups[i])
     pick = others[rng.integers(len(others), size=candidates - 1)]
     own = u[i] @ v[i]
-    ranks[i] = 1 + np.sum(v[pick] @ u[i] > own)
+    ranks[i] = 1 + np.sum(v[pick] @ u[i] >= own)  # a tie counts against the image
   return {"r_precision": float(np.mean(ranks == 1)), "mean_rank": float(ranks.mean()),
           "candidates": int(candidates)}

@@ -45,6 +45,13 @@ from tfgan_info.models.conditional_gan import ConditionalGAN, ConditionalGANPara
 from tfgan_info.models.gan import GAN
 
 PRETRAIN, GAME = "pretrain", "game"
+
+
+class _Untracked:
+  """A value a Keras model holds without tracking it as one of its layers."""
+
+  def __init__(self, value):
+    self.value = value
 GRID_SAMPLES = 8  # samples per caption in the training-time grid
 
 
@@ -118,7 +125,10 @@ class TextConditionalGAN(ConditionalGAN):
     self.image_encoder = image_encoder
     self.vocabulary = tuple(vocabulary)
     self.max_tokens = int(max_tokens)
-    self.vectorizer = caption_tokens.vectorizer(self.vocabulary, self.max_tokens)
+    # Held outside Keras' tracking: a TextVectorization layer among a model's layers turns
+    # its jit_compile off, and the train step never sees strings (`train_batches`). The
+    # export tracks it (`serving_networks`), so the SavedModel holds the vocabulary.
+    self._words = _Untracked(caption_tokens.vectorizer(self.vocabulary, self.max_tokens))
     self.lambda_int = float(lambda_int)
     self.interpolation = float(interpolation)
     self.text_pretrain_steps = int(text_pretrain_steps)
@@ -144,10 +154,14 @@ class TextConditionalGAN(ConditionalGAN):
     captions (`data.captioned.vocabulary`).
 
     Raises:
-      ValueError: for a dataset without captions or codes in --codes.
+      ValueError: for a dataset without captions, codes in --codes, or --g_ema /
+        --g_recalibrate.
     """
     spec = latents_lib.LatentSpec.from_config(config.model)
     p, dc = config.params, config.data
+    if config.optimizer.g_ema or config.runtime.g_recalibrate:
+      raise ValueError("--model=text_cgan exports G's own batch-norm statistics: its G is fed "
+                       "captions, not prior draws, so --g_ema and --g_recalibrate do not apply")
     vocabulary = captioned.vocabulary(dc.dataset)
     image_shape = data_lib.image_shape_of(dc)
     generator, discriminator = networks.build_text_gan_networks(
@@ -246,6 +260,12 @@ class TextConditionalGAN(ConditionalGAN):
                                            images.reshape((n, GRID_SAMPLES) + images.shape[1:]))}
 
   # -- captions -------------------------------------------------------------------------
+  @property
+  def vectorizer(self):
+    """The captions' `keras.layers.TextVectorization` (standardized string [N] -> int64
+    [N, max_tokens])."""
+    return self._words.value
+
   @property
   def text_dim(self) -> int:
     return int(self.text_encoder.output_shape[-1])
@@ -351,11 +371,13 @@ class TextConditionalGAN(ConditionalGAN):
     return self.apply_step(loss_fn, "e")
 
   def train_step(self, data):
-    """In PRETRAIN, one update of the encoder pair (`embedding_step`); in GAME, `GAN`'s step
+    """In PRETRAIN, one update of the encoder pair (`embedding_step`, on the step's last real
+    batch); in GAME, `GAN`'s step
     (D, then G; the encoders frozen) on the batch with its caption vectors, encoded once for
     all the step's uses (right, wrong, G's condition)."""
     if self.phase == PRETRAIN:
-      return self.end_step(self.embedding_step(data), tf.shape(data["image"])[0])
+      last = self.real_batches(data)[-1]  # one batch (of k, with k D steps per step)
+      return self.end_step(self.embedding_step(last), tf.shape(last["image"])[0])
     tokens = data["tokens"]  # [batch, T], or [batch, k, T] for k D steps
     flat = tf.reshape(tokens, [-1, self.max_tokens])
     vectors = tf.stop_gradient(self.embed_tokens(flat))
