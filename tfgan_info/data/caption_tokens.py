@@ -1,9 +1,10 @@
 """Captions as word indices, in the input pipeline and in a served graph.
 
 `standardize` is the TensorFlow twin of `caption_text.tokens` (ASCII letters lower-cased,
-every other character but digits, '_', '-' and white space replaced by a space); a `keras.layers.TextVectorization` with a
-fixed vocabulary then splits on white space and maps each word to its index (0: padding, 1:
-a word outside the vocabulary, "[UNK]"), padded or cut to ``max_tokens``.
+every other character but digits, '_', '-' and white space replaced by a space); a
+`keras.layers.TextVectorization` with a fixed vocabulary then splits on white space and maps
+each word to its index (0: padding, 1: a word outside the vocabulary, "[UNK]"), padded or
+cut to ``max_tokens``.
 
 `checked_tokens` is the served version: it refuses, in the graph, an empty caption, one
 longer than ``max_tokens`` words, and one with words outside the vocabulary, naming the
