@@ -30,9 +30,11 @@ def standardize(captions):
 def vectorizer(vocabulary: Sequence[str], max_tokens: int) -> keras.layers.TextVectorization:
   """The word-index layer of a vocabulary: standardized string [N] -> int64 [N, max_tokens]
   (vocabulary size len(vocabulary) + 2: padding and "[UNK]" first)."""
-  return keras.layers.TextVectorization(
+  layer = keras.layers.TextVectorization(
       standardize=None, split="whitespace", output_mode="int",
       output_sequence_length=max_tokens, vocabulary=list(vocabulary))
+  layer(tf.constant([""]))  # built now: an export tracks it before any caption is encoded
+  return layer
 
 
 def tokens(captions, layer: keras.layers.TextVectorization):
