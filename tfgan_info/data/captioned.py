@@ -61,17 +61,15 @@ def _arrays(ds: tf.data.Dataset) -> Tuple[np.ndarray, np.ndarray]:
 _BUILT: Dict[tuple, Dict[str, np.ndarray]] = {}
 
 
-def _embedded(name: str, split: str, load_source) -> Dict[str, np.ndarray]:
+def _embedded(name: str, split: str, load_source, key=()) -> Dict[str, np.ndarray]:
   d = caption_text.domain(domain_of(name))
-  train_images, train_labels = _arrays(load_source("train"))
-  scale = lambda u8: u8.astype(np.float64) / 127.5 - 1.0
-  edges = caption_text.fit_bins(caption_text.measure(d.name, scale(train_images)),
-                                train_labels, d.num_classes)
-  if split == "train":
-    images, labels = train_images, train_labels
+  images, labels = _arrays(load_source(split))
+  values = caption_text.measure(d.name, images.astype(np.float64) / 127.5 - 1.0)
+  if split == "train":  # the edges are the training split's tertiles (all its images)
+    edges = caption_text.fit_bins(values, labels, d.num_classes)
   else:
-    images, labels = _arrays(load_source(split))
-  facts = caption_text.levels(caption_text.measure(d.name, scale(images)), labels, edges)
+    edges = embedded_arrays(name, "train", load_source, key)["edges"]
+  facts = caption_text.levels(values, labels, edges)
   keep = np.ones(len(labels), bool)
   if split == "train":
     keep = ~caption_text.is_held_out(labels, facts, caption_text.held_out(d.name,
@@ -100,7 +98,7 @@ def embedded_arrays(name: str, split: str, load_source, key=()) -> Dict[str, np.
     "edges": float [K, A, 2] (the training split's tertile edges)}.
   """
   if (name, split, key) not in _BUILT:
-    _BUILT[(name, split, key)] = _embedded(name, split, load_source)
+    _BUILT[(name, split, key)] = _embedded(name, split, load_source, key)
   return _BUILT[(name, split, key)]
 
 
